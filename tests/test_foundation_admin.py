@@ -1,0 +1,35 @@
+"""Staff can browse every model in the admin."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from tests.factories import AlertFactory, ExerciseFactory, PainLogFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    user = UserFactory(username="staff", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("model", [m for m in admin.site._registry], ids=lambda m: m._meta.label)
+def test_admin_changelist_and_add_pages_render(staff_client, model):
+    log = PainLogFactory()
+    ExerciseFactory(workout=log.workout)
+    AlertFactory(workout=log.workout)
+    opts = model._meta
+    assert staff_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")).status_code == 200
+    assert staff_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == 200
+    obj = model.objects.first()
+    if obj is not None:
+        change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        assert staff_client.get(change_url).status_code == 200
+
+
+def test_app_models_are_registered():
+    labels = {m._meta.label for m in admin.site._registry}
+    assert {"accounts.User", "tracker.Workout", "tracker.PainLog", "recovery.Alert"} <= labels
