@@ -29,7 +29,9 @@ class Alert(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["workout", "reason"], name="alert_one_per_workout_reason"),
             models.CheckConstraint(condition=Q(level__in=[level.value for level in Level]), name="alert_level_known"),
-            models.CheckConstraint(condition=Q(reason__in=[reason.value for reason in Reason]), name="alert_reason_known"),
+            models.CheckConstraint(
+                condition=Q(reason__in=[reason.value for reason in Reason]), name="alert_reason_known"
+            ),
         ]
         indexes = [
             # Delivery: alerts not yet pushed, oldest first.

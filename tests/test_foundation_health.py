@@ -1,6 +1,6 @@
 import pytest
-from kombu import Connection
 from django.db.utils import OperationalError
+from kombu import Connection
 
 from config import health
 from config.celery import app as celery_app

@@ -47,8 +47,7 @@ PATIENTS = [
     DemoPatient(
         "demo_riley",
         "America/New_York",
-        "pain still there on day 4 (persistent_pain), a 2-point rise on day 3 (worsening_pain), "
-        "pain 7 (severe_pain)",
+        "pain still there on day 4 (persistent_pain), a 2-point rise on day 3 (worsening_pain), pain 7 (severe_pain)",
         [
             DemoWorkout(
                 5,

@@ -6,34 +6,103 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('tracker', '0001_initial'),
+        ("tracker", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('persistent_pain', 'persistent_pain'), ('radiating_pain', 'radiating_pain'), ('numbness_tingling', 'numbness_tingling'), ('limited_movement', 'limited_movement'), ('worse_at_rest', 'worse_at_rest'), ('sharp_pain', 'sharp_pain'), ('worsening_pain', 'worsening_pain'), ('recurring_pain', 'recurring_pain'), ('severe_pain', 'severe_pain'), ('cauda_equina', 'cauda_equina')], max_length=32)),
-                ('level', models.PositiveSmallIntegerField(choices=[(0, 'ok'), (1, 'caution'), (2, 'see_doctor'), (3, 'emergency')])),
-                ('message', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('pushed_at', models.DateTimeField(blank=True, null=True)),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('resolution_note', models.TextField(blank=True)),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('workout', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='tracker.workout')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("persistent_pain", "persistent_pain"),
+                            ("radiating_pain", "radiating_pain"),
+                            ("numbness_tingling", "numbness_tingling"),
+                            ("limited_movement", "limited_movement"),
+                            ("worse_at_rest", "worse_at_rest"),
+                            ("sharp_pain", "sharp_pain"),
+                            ("worsening_pain", "worsening_pain"),
+                            ("recurring_pain", "recurring_pain"),
+                            ("severe_pain", "severe_pain"),
+                            ("cauda_equina", "cauda_equina"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "ok"), (1, "caution"), (2, "see_doctor"), (3, "emergency")]
+                    ),
+                ),
+                ("message", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("pushed_at", models.DateTimeField(blank=True, null=True)),
+                ("acknowledged_at", models.DateTimeField(blank=True, null=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("resolution_note", models.TextField(blank=True)),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workout",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="alerts", to="tracker.workout"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(condition=models.Q(('pushed_at__isnull', True)), fields=['created_at'], name='alert_unpushed_idx'), models.Index(condition=models.Q(('resolved_at__isnull', True)), fields=['workout', 'level'], name='alert_open_idx')],
-                'constraints': [models.UniqueConstraint(fields=('workout', 'reason'), name='alert_one_per_workout_reason'), models.CheckConstraint(condition=models.Q(('level__in', [0, 1, 2, 3])), name='alert_level_known'), models.CheckConstraint(condition=models.Q(('reason__in', ['persistent_pain', 'radiating_pain', 'numbness_tingling', 'limited_movement', 'worse_at_rest', 'sharp_pain', 'worsening_pain', 'recurring_pain', 'severe_pain', 'cauda_equina'])), name='alert_reason_known')],
+                "ordering": ["-created_at"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("pushed_at__isnull", True)),
+                        fields=["created_at"],
+                        name="alert_unpushed_idx",
+                    ),
+                    models.Index(
+                        condition=models.Q(("resolved_at__isnull", True)),
+                        fields=["workout", "level"],
+                        name="alert_open_idx",
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("workout", "reason"), name="alert_one_per_workout_reason"),
+                    models.CheckConstraint(condition=models.Q(("level__in", [0, 1, 2, 3])), name="alert_level_known"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "reason__in",
+                                [
+                                    "persistent_pain",
+                                    "radiating_pain",
+                                    "numbness_tingling",
+                                    "limited_movement",
+                                    "worse_at_rest",
+                                    "sharp_pain",
+                                    "worsening_pain",
+                                    "recurring_pain",
+                                    "severe_pain",
+                                    "cauda_equina",
+                                ],
+                            )
+                        ),
+                        name="alert_reason_known",
+                    ),
+                ],
             },
         ),
     ]
