@@ -6,6 +6,8 @@ production path applies: a ``SECRET_KEY`` and ``ALLOWED_HOSTS`` are required and
 HTTPS/cookie hardening that ``manage.py check --deploy`` asks for is switched on.
 """
 
+import datetime
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -42,6 +44,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "knox",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "tracker",
     "recovery",
@@ -51,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.BodySizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -170,6 +177,44 @@ STORAGES = {
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
+}
+
+# The API (api.md). Deny by default; token auth for clients, session + CSRF for pages.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+THROTTLE_AUTH = env_str("THROTTLE_AUTH", "10/min")
+THROTTLE_USER = env_str("THROTTLE_USER", "600/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"auth": THROTTLE_AUTH, "user": THROTTLE_USER},
+    # How many proxies sit in front (for the client IP the auth throttle counts by).
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0) if "NUM_PROXIES" in os.environ else None,
+    "DEFAULT_PAGINATION_CLASS": "config.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "config.schema.ReboundAutoSchema",
+    "EXCEPTION_HANDLER": "config.schema.exception_handler",
+}
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=env_int("TOKEN_TTL_DAYS", 30)),
+    "AUTO_REFRESH": True,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Rebound API",
+    "DESCRIPTION": "Post-workout back-pain recovery tracker: workouts, daily pain logs, triage, plans, alerts.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

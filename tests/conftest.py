@@ -1,3 +1,4 @@
+import copy
 import os
 import subprocess
 import sys
@@ -7,12 +8,46 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from knox.models import AuthToken
+from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
 from tests.factories import PhysioFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(settings):
+    """A fresh cache key space per test, so throttle counters never leak between tests."""
+    caches = copy.deepcopy(settings.CACHES)
+    caches["default"]["KEY_PREFIX"] = uuid.uuid4().hex
+    settings.CACHES = caches
+
+
+def client_for(user):
+    client = APIClient()
+    if user is not None:
+        _, token = AuthToken.objects.create(user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client
+
+
+@pytest.fixture
+def api(patient):
+    """The patient's API client, authenticated with a real token."""
+    return client_for(patient)
+
+
+@pytest.fixture
+def other_api(other_patient):
+    return client_for(other_patient)
+
+
+@pytest.fixture
+def anon_api():
+    return APIClient()
 
 
 @pytest.fixture

@@ -1,0 +1,11 @@
+"""Who may see which training data: the one place a user's querysets are scoped."""
+
+from tracker.models import PainLog, Workout
+
+
+def owned_workouts(user):
+    return Workout.objects.filter(owner=user)
+
+
+def owned_logs(user):
+    return PainLog.objects.filter(workout__owner=user)

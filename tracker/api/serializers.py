@@ -1,0 +1,155 @@
+from rest_framework import serializers
+
+from config.fields import (
+    RejectUnknownFieldsMixin,
+    StrictBooleanField,
+    StrictCharField,
+    StrictChoiceField,
+    StrictDateField,
+    StrictDecimalField,
+    StrictIntegerField,
+)
+from tracker.models import NOTES_MAX_LENGTH, Location, PainLog, Quality, Workout
+
+SIGN_FIELDS = [
+    "radiates_to_legs",
+    "numbness_tingling",
+    "difficulty_standing",
+    "difficulty_bending",
+    "difficulty_walking",
+    "worse_at_rest",
+    "bladder_bowel_change",
+    "saddle_numbness",
+    "leg_weakness",
+    "both_legs",
+]
+SIGN_HELP = {
+    "radiates_to_legs": "Pain shooting down a leg or into the buttocks.",
+    "numbness_tingling": "Numbness or tingling anywhere.",
+    "difficulty_standing": "So stiff or painful you can hardly stand up straight.",
+    "difficulty_bending": "So stiff or painful you can hardly bend.",
+    "difficulty_walking": "So stiff or painful you can hardly walk.",
+    "worse_at_rest": "The pain is worse when resting than when moving.",
+    "bladder_bowel_change": "New trouble controlling the bladder or bowel (emergency screen).",
+    "saddle_numbness": "Numbness in the groin, genitals or inner thighs (emergency screen).",
+    "leg_weakness": "Weakness in a leg that is getting worse (emergency screen).",
+    "both_legs": "Tingling, numbness or weakness in both legs (emergency screen).",
+}
+
+
+class ExerciseSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    name = StrictCharField(max_length=80)
+    load_kg = StrictDecimalField(
+        max_digits=6, decimal_places=2, min_value=0, max_value=1000, required=False, allow_null=True
+    )
+    sets = StrictIntegerField(min_value=1, max_value=100, required=False, allow_null=True)
+    reps = StrictIntegerField(min_value=1, max_value=1000, required=False, allow_null=True)
+
+    def validate(self, attrs):
+        # A PATCH of the workout is partial, but each exercise in it is whole.
+        if "name" not in attrs:
+            raise serializers.ValidationError({"name": ["This field is required."]})
+        return attrs
+
+
+class WorkoutSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
+    performed_on = StrictDateField(help_text="Your local date of the session, YYYY-MM-DD; not in the future.")
+    title = StrictCharField(max_length=120, required=False, allow_blank=True)
+    exercises = ExerciseSerializer(many=True, required=False, max_length=50)
+    intensity = StrictIntegerField(
+        min_value=1, max_value=10, required=False, allow_null=True, help_text="Perceived exertion (RPE), 1-10."
+    )
+    warmed_up = StrictBooleanField(required=False)
+    cooled_down = StrictBooleanField(required=False, help_text="Cooled down or stretched afterwards.")
+    notes = StrictCharField(max_length=NOTES_MAX_LENGTH, required=False, allow_blank=True)
+    day = serializers.SerializerMethodField(help_text="Today's day index: your local today minus performed_on.")
+
+    class Meta:
+        model = Workout
+        fields = [
+            "id",
+            "performed_on",
+            "title",
+            "exercises",
+            "intensity",
+            "warmed_up",
+            "cooled_down",
+            "notes",
+            "day",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+    def get_day(self, workout) -> int:
+        return (self.context["today"] - workout.performed_on).days
+
+    def validate_performed_on(self, value):
+        today = self.context["today"]
+        if value > today:
+            raise serializers.ValidationError(f"{value} is after your today ({today}); log a workout once it is done.")
+        if self.instance is not None:
+            first_log = self.instance.logs.order_by("logged_on").values_list("logged_on", flat=True).first()
+            if first_log is not None and value > first_log:
+                raise serializers.ValidationError(
+                    f"This workout has a log on {first_log}; it cannot have been performed after that."
+                )
+        return value
+
+
+class PainLogSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
+    """One day's log. A PUT replaces the whole log: omitted signs are false."""
+
+    pain = StrictIntegerField(min_value=0, max_value=10, help_text="0 (none) to 10 (worst imaginable).")
+    locations = serializers.ListField(
+        child=StrictChoiceField(choices=Location.choices), required=False, max_length=len(Location.choices)
+    )
+    quality = StrictChoiceField(choices=Quality.choices, required=False, allow_blank=True, allow_null=True)
+    notes = StrictCharField(max_length=NOTES_MAX_LENGTH, required=False, allow_blank=True)
+    day = serializers.SerializerMethodField(help_text="Day index: logged_on minus the workout's performed_on.")
+
+    class Meta:
+        model = PainLog
+        fields = ["id", "workout", "logged_on", "day", "pain", "locations", "quality", *SIGN_FIELDS, "notes",
+                  "created_at", "updated_at"]  # fmt: skip
+        read_only_fields = ["id", "workout", "logged_on", "created_at", "updated_at"]
+        extra_kwargs = {name: {"help_text": SIGN_HELP[name]} for name in SIGN_FIELDS}
+
+    def build_standard_field(self, field_name, model_field):
+        if field_name in SIGN_FIELDS:
+            return StrictBooleanField, {"required": False}
+        return super().build_standard_field(field_name, model_field)
+
+    def get_day(self, log) -> int:
+        return (log.logged_on - log.workout.performed_on).days
+
+    def validate_locations(self, value):
+        return list(dict.fromkeys(value))  # keep the order, drop repeats
+
+    def validate_quality(self, value):
+        return value or ""
+
+    def validated_fields(self):
+        """Every model field of the log, defaults filled in: a PUT replaces the day's log."""
+        data = self.validated_data
+        fields = {name: data.get(name, False) for name in SIGN_FIELDS}
+        fields.update(
+            pain=data["pain"],
+            locations=data.get("locations", []),
+            quality=data.get("quality", ""),
+            notes=data.get("notes", ""),
+        )
+        return fields
+
+
+class TriageSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=["ok", "caution", "see_doctor", "emergency"])
+    reasons = serializers.ListField(child=serializers.CharField())
+    message = serializers.CharField(allow_blank=True)
+
+
+class SavedPainLogSerializer(PainLogSerializer):
+    triage = TriageSerializer(read_only=True, help_text="The workout's triage, computed in this request.")
+
+    class Meta(PainLogSerializer.Meta):
+        fields = [*PainLogSerializer.Meta.fields, "triage"]
