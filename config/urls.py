@@ -10,3 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("config.api")),
 ]
+
+handler404 = "config.errors.not_found"
+handler500 = "config.errors.server_error"

@@ -41,7 +41,7 @@ def test_create_a_workout_with_its_exercises(api, patient):
     body = response.json()
     assert body["day"] == 1
     assert [e["name"] for e in body["exercises"]] == ["Deadlift", "Bent-over row"]
-    assert body["exercises"][1]["load_kg"] == "60.50"
+    assert body["exercises"][1]["load_kg"] == 60.5
     workout = Workout.objects.get(pk=body["id"])
     assert workout.owner == patient and workout.performed_on == datetime.date(2026, 11, 24)
 

@@ -40,7 +40,13 @@ SIGN_HELP = {
 class ExerciseSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     name = StrictCharField(max_length=80)
     load_kg = StrictDecimalField(
-        max_digits=6, decimal_places=2, min_value=0, max_value=1000, required=False, allow_null=True
+        max_digits=6,
+        decimal_places=2,
+        min_value=0,
+        max_value=1000,
+        required=False,
+        allow_null=True,
+        coerce_to_string=False,
     )
     sets = StrictIntegerField(min_value=1, max_value=100, required=False, allow_null=True)
     reps = StrictIntegerField(min_value=1, max_value=1000, required=False, allow_null=True)
