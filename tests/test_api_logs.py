@@ -219,3 +219,12 @@ def test_get_one_days_log(api, workout):
     api.put(log_url(workout), {"pain": 4}, format="json")
     assert api.get(log_url(workout)).json()["pain"] == 4
     assert api.get(log_url(workout, "2026-11-25")).status_code == 404
+
+
+def test_the_hand_built_representation_matches_the_declared_fields(api, workout):
+    from tracker.api.serializers import PainLogSerializer, SavedPainLogSerializer
+
+    body = api.put(log_url(workout), {"pain": 3}, format="json").json()
+    assert list(body) == list(SavedPainLogSerializer().fields)
+    listed = api.get(f"/api/v1/workouts/{workout.pk}/logs/").json()[0]
+    assert list(listed) == list(PainLogSerializer().fields)

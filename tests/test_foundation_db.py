@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 
 from recovery.levels import Reason
 from tests.factories import AlertFactory, ExerciseFactory, PainLogFactory, WorkoutFactory
-from tracker.models import PainLog
+from tracker.models import PainLog, Workout
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +77,24 @@ def test_alert_level_and_reason_must_be_known():
 
 def test_episode_cannot_close_before_it_opened():
     assert_refused(lambda: WorkoutFactory(episode_closed_on=datetime.date(2026, 1, 2)))
+
+
+def test_any_change_to_a_log_flags_its_workout_for_evaluation_in_the_database():
+    workout = WorkoutFactory()
+    assert workout.evaluation_due_at is None
+    log = PainLog.objects.create(workout=workout, logged_on=workout.performed_on, pain=2)
+
+    def due():
+        workout.refresh_from_db()
+        return workout.evaluation_due_at
+
+    assert due() is not None
+    for change in (
+        lambda: Workout.objects.filter(pk=workout.pk).update(evaluation_due_at=None),
+        lambda: PainLog.objects.filter(pk=log.pk).update(pain=5),
+    ):
+        change()
+    assert due() is not None
+    Workout.objects.filter(pk=workout.pk).update(evaluation_due_at=None)
+    log.delete()
+    assert due() is not None

@@ -1,6 +1,6 @@
 """Writes to training data that must happen together, in one transaction."""
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tracker.models import Exercise, PainLog, Workout
@@ -11,18 +11,52 @@ def mark_evaluation_due(workout_ids):
     Workout.objects.filter(pk__in=list(workout_ids)).update(evaluation_due_at=timezone.now())
 
 
-@transaction.atomic
+LOG_KEY_COLUMNS = ("workout_id", "logged_on")
+LOG_KEPT_ON_REPLACE = {"id", "workout_id", "logged_on", "created_at"}
+
+
+def _upsert_log(log):
+    """INSERT ... ON CONFLICT (workout_id, logged_on) DO UPDATE ... RETURNING id.
+
+    Raw SQL because the ORM cannot say which row the statement landed on: bulk_create's
+    update_conflicts does not return an existing row's id when the primary key is given.
+    The syntax is shared by PostgreSQL and SQLite; values go through each field's own
+    database preparation.
+    """
+    fields = PainLog._meta.concrete_fields
+    for field in fields:
+        field.pre_save(log, add=True)  # auto_now / auto_now_add timestamps
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    replaced = ", ".join(
+        f"{qn(f.column)} = EXCLUDED.{qn(f.column)}" for f in fields if f.column not in LOG_KEPT_ON_REPLACE
+    )
+    sql = (
+        f"INSERT INTO {qn(PainLog._meta.db_table)} ({columns}) VALUES ({placeholders}) "
+        f"ON CONFLICT ({', '.join(qn(c) for c in LOG_KEY_COLUMNS)}) DO UPDATE SET {replaced} "
+        f"RETURNING {qn(PainLog._meta.pk.column)}"
+    )
+    params = [f.get_db_prep_save(getattr(log, f.attname), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (row_id,) = cursor.fetchone()
+    return PainLog._meta.pk.to_python(row_id)
+
+
 def save_log(workout, logged_on, fields):
     """Create or replace the log of (workout, day); return (log, created).
 
-    The unique (workout, logged_on) constraint makes concurrent or replayed PUTs of the
-    same day land on one row: update_or_create falls back to an update when the insert
-    hits it.
+    One statement, decided by the database's unique (workout, logged_on) constraint, so
+    concurrent or replayed PUTs of the same day land on one row. The row's id comes back:
+    the freshly minted one when the row is new, the existing one when it was replaced.
+    A database trigger flags the workout for evaluation in the same statement
+    (migration tracker 0002).
     """
-    log, created = PainLog.objects.update_or_create(workout=workout, logged_on=logged_on, defaults=fields)
-    log.workout = workout
-    mark_evaluation_due([workout.pk])
-    return log, created
+    log = PainLog(workout=workout, logged_on=logged_on, **fields)
+    minted_id = log.id
+    log.id = _upsert_log(log)
+    return log, log.id == minted_id
 
 
 @transaction.atomic

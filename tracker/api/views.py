@@ -57,7 +57,7 @@ class WorkoutLogView(APIView):
     """One day's log of a workout: PUT creates (201) or replaces (200) it; replays are harmless."""
 
     def _workout_and_day(self, request, workout_id, logged_on):
-        workout = get_object_or_404(owned_workouts(request.user), pk=workout_id)
+        workout = get_object_or_404(owned_workouts(request.user).only("id", "owner_id", "performed_on"), pk=workout_id)
         try:
             day = parse_iso_date(logged_on)
         except ValidationError as exc:
