@@ -57,3 +57,6 @@ REASON_LEVELS = {
     Reason.SEVERE_PAIN: Level.CAUTION,
     Reason.CAUDA_EQUINA: Level.EMERGENCY,
 }
+
+LEVEL_CODES = [level.code for level in Level]
+REASON_CODES = [reason.value for reason in Reason]

@@ -1,10 +1,11 @@
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from django.utils import timezone
 
 
 class Workout(models.Model):
@@ -27,9 +28,17 @@ class Workout(models.Model):
     episode_closed_on = models.DateField(null=True, blank=True)
     closed_by_user = models.BooleanField(default=False)
 
-    # Set when the workout's logs change and cleared once the red-flag job has
-    # evaluated them; the periodic sweep catches up whatever is still set.
+    # Set when the workout's logs change and cleared once the red-flag job has evaluated
+    # them; the periodic sweep catches up whatever is still set.
     evaluation_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # The red-flag job's last evaluation, kept for lists and dashboards.
+    level = models.PositiveSmallIntegerField(default=0, help_text="0 ok, 1 caution, 2 see_doctor, 3 emergency.")
+    reasons = models.JSONField(default=list, blank=True)
+    peak_pain = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_log_on = models.DateField(null=True, blank=True)
+    last_pain = models.PositiveSmallIntegerField(null=True, blank=True)
+    evaluated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-performed_on", "-created_at"]
@@ -145,6 +154,19 @@ class PainLog(models.Model):
 
     def __str__(self):
         return f"pain {self.pain} on {self.logged_on}"
+
+    # Saving or deleting a log one at a time (the admin, scripts) flags its workout for the
+    # red-flag job too; the API's upsert does it in its own transaction.
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            Workout.objects.filter(pk=self.workout_id).update(evaluation_due_at=timezone.now())
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            Workout.objects.filter(pk=self.workout_id).update(evaluation_due_at=timezone.now())
+        return result
 
     @property
     def day(self):

@@ -44,33 +44,57 @@ def _upsert_log(log):
     return PainLog._meta.pk.to_python(row_id)
 
 
+@transaction.atomic
 def save_log(workout, logged_on, fields):
     """Create or replace the log of (workout, day); return (log, created).
 
-    One statement, decided by the database's unique (workout, logged_on) constraint, so
-    concurrent or replayed PUTs of the same day land on one row. The row's id comes back:
-    the freshly minted one when the row is new, the existing one when it was replaced.
-    A database trigger flags the workout for evaluation in the same statement
-    (migration tracker 0002).
+    One upsert statement, decided by the database's unique (workout, logged_on)
+    constraint, so concurrent or replayed PUTs of the same day land on one row. The row's
+    id comes back: the freshly minted one when the row is new, the existing one when it
+    was replaced. In the same transaction the workout is flagged for evaluation.
     """
     log = PainLog(workout=workout, logged_on=logged_on, **fields)
     minted_id = log.id
     log.id = _upsert_log(log)
+    mark_evaluation_due([workout.pk])
     return log, log.id == minted_id
 
 
 @transaction.atomic
 def save_workout(owner, fields, exercises, instance=None):
-    """Create or update a workout; a given exercises list replaces the previous one."""
+    """Create or update a workout; a given exercises list replaces the previous one.
+
+    Returns (workout, ids of workouts whose triage may have changed and need evaluating).
+    """
+    moved_from = None
     if instance is None:
         instance = Workout.objects.create(owner=owner, **fields)
     else:
+        if "performed_on" in fields and fields["performed_on"] != instance.performed_on:
+            moved_from = instance.performed_on
         for name, value in fields.items():
             setattr(instance, name, value)
         instance.save()
     if exercises is not None:
         instance.exercises.all().delete()
         Exercise.objects.bulk_create(Exercise(workout=instance, position=i, **ex) for i, ex in enumerate(exercises))
-    if instance.logs.exists():
+    to_evaluate = []
+    if moved_from is not None:
+        # Day indexes change, and so does which workouts recurring_pain counts together.
         mark_evaluation_due([instance.pk])
-    return instance
+        to_evaluate = [instance.pk, *workouts_affected_by(owner.pk, [moved_from, instance.performed_on], instance.pk)]
+    return instance, to_evaluate
+
+
+def delete_workout(workout):
+    """Delete a workout and its logs; return the ids of later workouts to re-evaluate."""
+    with transaction.atomic():
+        affected = workouts_affected_by(workout.owner_id, [workout.performed_on], workout.pk)
+        workout.delete()
+    return affected
+
+
+def workouts_affected_by(owner_id, dates, exclude_id):
+    from recovery.evaluation import mark_later_workouts_due
+
+    return mark_later_workouts_due([(owner_id, day) for day in dates], exclude=[exclude_id])

@@ -9,6 +9,7 @@ from config.fields import (
     StrictDecimalField,
     StrictIntegerField,
 )
+from recovery.levels import LEVEL_CODES, REASON_CODES
 from tracker.models import NOTES_MAX_LENGTH, Location, Quality, Workout
 
 SIGN_FIELDS = [
@@ -174,8 +175,8 @@ class PainLogSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 
 
 class TriageSerializer(serializers.Serializer):
-    level = serializers.ChoiceField(choices=["ok", "caution", "see_doctor", "emergency"])
-    reasons = serializers.ListField(child=serializers.CharField())
+    level = serializers.ChoiceField(choices=LEVEL_CODES)
+    reasons = serializers.ListField(child=serializers.ChoiceField(choices=REASON_CODES))
     message = serializers.CharField(allow_blank=True)
 
 

@@ -7,11 +7,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.fields import parse_iso_date
-from recovery.triage import triage_workout
+from recovery.enqueue import evaluate_after_commit
+from recovery.evaluation import triage
 from tracker.access import owned_workouts
 from tracker.api.serializers import PainLogSerializer, SavedPainLogSerializer, WorkoutSerializer
-from tracker.services import save_log, save_workout
+from tracker.services import delete_workout, save_log, save_workout
 
+TRIAGE_FIELDS = ("id", "owner_id", "performed_on", "episode_closed_on", "closed_by_user")
 LOGGED_ON = OpenApiParameter(
     "logged_on", OpenApiTypes.DATE, OpenApiParameter.PATH, description="The local day of the log, YYYY-MM-DD."
 )
@@ -36,10 +38,16 @@ class WorkoutViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer):
         serializer.instance = self._save(serializer, serializer.instance)
 
+    def perform_destroy(self, instance):
+        for workout_id in delete_workout(instance):
+            evaluate_after_commit(workout_id)
+
     def _save(self, serializer, instance=None):
         fields = dict(serializer.validated_data)
         exercises = fields.pop("exercises", None)
-        workout = save_workout(self.request.user, fields, exercises, instance)
+        workout, to_evaluate = save_workout(self.request.user, fields, exercises, instance)
+        for workout_id in to_evaluate:
+            evaluate_after_commit(workout_id)
         return self.get_queryset().get(pk=workout.pk)
 
 
@@ -57,7 +65,7 @@ class WorkoutLogView(APIView):
     """One day's log of a workout: PUT creates (201) or replaces (200) it; replays are harmless."""
 
     def _workout_and_day(self, request, workout_id, logged_on):
-        workout = get_object_or_404(owned_workouts(request.user).only("id", "owner_id", "performed_on"), pk=workout_id)
+        workout = get_object_or_404(owned_workouts(request.user).only(*TRIAGE_FIELDS), pk=workout_id)
         try:
             day = parse_iso_date(logged_on)
         except ValidationError as exc:
@@ -87,7 +95,8 @@ class WorkoutLogView(APIView):
                 {"logged_on": [f"{day} is before the workout ({workout.performed_on}); log days on or after it."]}
             )
         log, created = save_log(workout, day, serializer.validated_fields())
-        log.triage = triage_workout(workout)
+        evaluate_after_commit(workout.pk)
+        log.triage = triage(workout)
         return Response(
             SavedPainLogSerializer(log).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )

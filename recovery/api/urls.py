@@ -1,0 +1,15 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from recovery.api import views
+
+router = SimpleRouter(use_regex_path=False)
+router.register("alerts", views.AlertViewSet, basename="alert")
+
+urlpatterns = [
+    *router.urls,
+    path("workouts/<uuid:workout_id>/recovery/", views.RecoveryView.as_view(), name="workout-recovery"),
+    path(
+        "workouts/<uuid:workout_id>/recovery/close/", views.CloseRecoveryView.as_view(), name="workout-recovery-close"
+    ),
+]

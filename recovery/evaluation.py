@@ -1,0 +1,264 @@
+"""Evaluate workouts against the red-flag rules: synchronously for one workout (the log
+PUT's triage), and in batches for the Celery task and the periodic sweep.
+
+A batch runs a constant number of queries whatever its size: it reads the workouts, their
+logs, the context recurring_pain needs and their open alerts in one query each, inserts
+new alerts with one insert-or-ignore, and writes results with one conditional UPDATE.
+"""
+
+import dataclasses
+import datetime
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import models, transaction
+from django.db.models import Case, Q, Value, When
+from django.utils import timezone
+
+from recovery.levels import Level
+from recovery.messages import message_for, triage_message
+from recovery.models import Alert
+from recovery.rules import (
+    RECURRING_PAIN,
+    RECURRING_WINDOW_DAYS,
+    LogFacts,
+    WorkoutFacts,
+    episode_dates,
+    level_for,
+    ordered,
+    reasons_for,
+)
+from tracker.models import PainLog, Workout
+
+log = logging.getLogger(__name__)
+
+LOG_FACT_FIELDS = [f.name for f in dataclasses.fields(LogFacts)]
+WINDOW = datetime.timedelta(days=RECURRING_WINDOW_DAYS - 1)
+RESULT_FIELDS = ["level", "reasons", "peak_pain", "last_log_on", "last_pain", "episode_opened_on",
+                 "episode_closed_on", "closed_by_user", "evaluated_at"]  # fmt: skip
+
+
+@dataclass
+class Outcome:
+    workout_id: object
+    reasons: list
+    level: Level
+    results: dict
+
+
+def _painful_workouts(owner_ids, start, end):
+    """{owner_id: [(workout_id, performed_on)]} of workouts with a log of pain >= 5."""
+    rows = (
+        PainLog.objects.filter(
+            workout__owner_id__in=owner_ids,
+            workout__performed_on__range=(start, end),
+            pain__gte=RECURRING_PAIN,
+        )
+        .values_list("workout__owner_id", "workout_id", "workout__performed_on")
+        .distinct()
+    )
+    by_owner = defaultdict(set)
+    for owner_id, workout_id, performed_on in rows:
+        by_owner[owner_id].add((workout_id, performed_on))
+    return by_owner
+
+
+def _facts(performed_on, log_rows):
+    return WorkoutFacts(performed_on, tuple(LogFacts(**row) for row in log_rows))
+
+
+def _reasons(workout_id, facts, painful_by_owner, owner_id):
+    others = ()
+    if facts.peak_pain is not None and facts.peak_pain >= RECURRING_PAIN:
+        others = [day for wid, day in painful_by_owner.get(owner_id, ()) if wid != workout_id]
+    return reasons_for(facts, others)
+
+
+def recovery_state(workout, today=None):
+    """The workout's triage and episode, computed now from its logs and open alerts.
+
+    This is what the log PUT answers with, so an emergency message reaches the user even
+    when no worker or broker is running.
+    """
+    facts = _facts(workout.performed_on, PainLog.objects.filter(workout=workout).values(*LOG_FACT_FIELDS))
+    painful = {}
+    if facts.peak_pain is not None and facts.peak_pain >= RECURRING_PAIN:
+        painful = _painful_workouts([workout.owner_id], workout.performed_on - WINDOW, workout.performed_on)
+    reasons = _reasons(workout.pk, facts, painful, workout.owner_id)
+    open_levels = Alert.objects.filter(workout=workout, resolved_at=None).values_list("level", flat=True)
+    level = level_for(reasons, open_levels)
+    opened_on, closed_on = episode_dates(facts, workout.episode_closed_on if workout.closed_by_user else None)
+    return {
+        "level": level.code,
+        "reasons": [reason.value for reason in ordered(reasons)],
+        "message": triage_message(reasons, level),
+        "episode_opened_on": opened_on,
+        "episode_closed_on": closed_on,
+        "open": opened_on is not None and closed_on is None,
+    }
+
+
+def triage(workout):
+    """{level, reasons, message} for one workout, computed now."""
+    state = recovery_state(workout)
+    return {key: state[key] for key in ("level", "reasons", "message")}
+
+
+def evaluate_workouts(workout_ids):
+    """Evaluate these workouts, record new alerts, store results; return the new alerts' ids.
+
+    Safe to run twice or concurrently: alerts are insert-or-ignore on (workout, reason),
+    and results are written only where evaluation_due_at still holds the value read here,
+    so a log saved meanwhile leaves its workout due for the next run.
+    """
+    now = timezone.now()
+    workouts = list(
+        Workout.objects.filter(pk__in=list(workout_ids)).values(
+            "id", "owner_id", "performed_on", "evaluation_due_at", "peak_pain", "episode_closed_on", "closed_by_user"
+        )
+    )
+    if not workouts:
+        return []
+    ids = [w["id"] for w in workouts]
+    logs = defaultdict(list)
+    for row in PainLog.objects.filter(workout_id__in=ids).values("workout_id", *LOG_FACT_FIELDS):
+        logs[row.pop("workout_id")].append(row)
+    painful = _painful_workouts(
+        {w["owner_id"] for w in workouts},
+        min(w["performed_on"] for w in workouts) - WINDOW,
+        max(w["performed_on"] for w in workouts),
+    )
+    open_levels = defaultdict(list)
+    for workout_id, level in Alert.objects.filter(workout_id__in=ids, resolved_at=None).values_list(
+        "workout_id", "level"
+    ):
+        open_levels[workout_id].append(level)
+
+    outcomes, propagate = [], []
+    for w in workouts:
+        facts = _facts(w["performed_on"], logs[w["id"]])
+        reasons = _reasons(w["id"], facts, painful, w["owner_id"])
+        level = level_for(reasons, open_levels[w["id"]])
+        closed_by_user_on = w["episode_closed_on"] if w["closed_by_user"] else None
+        opened_on, closed_on = episode_dates(facts, closed_by_user_on)
+        last = max(facts.logs, key=lambda log: log.logged_on, default=None)
+        outcomes.append(
+            Outcome(
+                w["id"],
+                reasons,
+                level,
+                {
+                    "level": int(level),
+                    "reasons": [reason.value for reason in ordered(reasons)],
+                    "peak_pain": facts.peak_pain,
+                    "last_log_on": last.logged_on if last else None,
+                    "last_pain": last.pain if last else None,
+                    "episode_opened_on": opened_on,
+                    "episode_closed_on": closed_on,
+                    "closed_by_user": closed_by_user_on is not None and closed_on == closed_by_user_on,
+                    "evaluated_at": now,
+                },
+            )
+        )
+        was_painful = (w["peak_pain"] or 0) >= RECURRING_PAIN
+        if was_painful != ((facts.peak_pain or 0) >= RECURRING_PAIN):
+            propagate.append((w["owner_id"], w["performed_on"]))
+
+    with transaction.atomic():
+        new_alert_ids = _record_alerts(outcomes)
+        _store_results(workouts, outcomes)
+        later_ids = mark_later_workouts_due(propagate, exclude=ids) if propagate else []
+    if later_ids:
+        # Their own logs did not change, so their peak pain cannot: no further ripple.
+        new_alert_ids += evaluate_workouts(later_ids)
+    return new_alert_ids
+
+
+def _record_alerts(outcomes):
+    candidates = [
+        Alert(workout_id=o.workout_id, reason=r.value, level=int(r.level), message=message_for(r))
+        for o in outcomes
+        for r in o.reasons
+    ]
+    if not candidates:
+        return []
+    before = set(
+        Alert.objects.filter(workout_id__in=[o.workout_id for o in outcomes]).values_list("workout_id", "reason")
+    )
+    Alert.objects.bulk_create(candidates, ignore_conflicts=True)
+    new_keys = {(a.workout_id, a.reason) for a in candidates} - before
+    if not new_keys:
+        return []
+    rows = Alert.objects.filter(
+        workout_id__in={key[0] for key in new_keys}, reason__in={key[1] for key in new_keys}
+    ).values_list("id", "workout_id", "reason")
+    return [alert_id for alert_id, workout_id, reason in rows if (workout_id, reason) in new_keys]
+
+
+def _store_results(workouts, outcomes):
+    """One UPDATE: each workout's results, only where evaluation_due_at is still what we read."""
+    unchanged = Q()
+    for w in workouts:
+        unchanged |= Q(pk=w["id"], evaluation_due_at=w["evaluation_due_at"])
+    updates = {"evaluation_due_at": Value(None, output_field=models.DateTimeField())}
+    for name in RESULT_FIELDS:
+        field = Workout._meta.get_field(name)
+        updates[name] = Case(
+            *[When(pk=o.workout_id, then=Value(o.results[name], output_field=field)) for o in outcomes],
+            output_field=field,
+        )
+    Workout.objects.filter(unchanged).update(**updates)
+
+
+def mark_later_workouts_due(owner_dates, exclude=()):
+    """recurring_pain of a workout reads the user's earlier workouts (and same-day ones):
+    when one of them changes, the workouts in the 30 days from its date need a fresh look.
+    Flags them due (so a crash loses nothing) and returns their ids."""
+    later = Q()
+    for owner_id, performed_on in owner_dates:
+        later |= Q(owner_id=owner_id, performed_on__gte=performed_on, performed_on__lte=performed_on + WINDOW)
+    ids = list(Workout.objects.filter(later).exclude(pk__in=list(exclude)).values_list("id", flat=True))
+    if ids:
+        Workout.objects.filter(pk__in=ids).update(evaluation_due_at=timezone.now())
+    return ids
+
+
+def due_workout_ids(limit, cutoff=None, exclude=()):
+    """The oldest-flagged workouts whose logs changed since their last evaluation.
+
+    Served by the partial index workout_evaluation_due_idx.
+    """
+    due = Workout.objects.filter(evaluation_due_at__isnull=False)
+    if cutoff is not None:
+        due = due.filter(evaluation_due_at__lte=cutoff)
+    if exclude:
+        due = due.exclude(pk__in=list(exclude))
+    return list(due.order_by("evaluation_due_at").values_list("id", flat=True)[:limit])
+
+
+def run_sweep(batch_size=500, progress=None):
+    """Evaluate every due workout in batches; return (workouts evaluated, alerts raised).
+
+    Each batch takes the workouts flagged before it started, so a workout that keeps
+    changing cannot hold the sweep forever; what is flagged later waits for the next run.
+    """
+    cutoff = timezone.now()
+    evaluated = raised = 0
+    failed = set()
+    while ids := due_workout_ids(batch_size, cutoff, exclude=failed):
+        try:
+            raised += len(evaluate_workouts(ids))
+        except Exception:
+            # One bad row must not block the rest: retry the batch one by one, set the
+            # failures aside (they stay due, and are logged) and go on.
+            for workout_id in ids:
+                try:
+                    raised += len(evaluate_workouts([workout_id]))
+                except Exception:
+                    log.exception("evaluating workout %s failed; it stays due", workout_id)
+                    failed.add(workout_id)
+        evaluated += len(ids)
+        if progress:
+            progress(len(ids))
+    return evaluated, raised

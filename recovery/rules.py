@@ -1,0 +1,151 @@
+"""The red-flag rules (product.md, "The flagging rules"): plain functions over plain data.
+
+No ORM here. Callers turn rows into `LogFacts` / `WorkoutFacts` and get back the reasons,
+the level and the episode's dates.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from recovery.levels import Level, Reason
+
+PERSISTENT_FROM_DAY = 4  # pain continuing more than three days after the workout
+WORSENING_FROM_DAY = 3
+WORSENING_RISE = 2  # the smallest change on the 0-10 scale that matters to patients
+SEVERE_PAIN = 7
+RECURRING_PAIN = 5
+RECURRING_OTHER_WORKOUTS = 2
+RECURRING_WINDOW_DAYS = 30  # the 30 days up to and including the workout's date
+
+SHARP_QUALITIES = frozenset({"sharp", "shooting"})
+
+
+@dataclass(frozen=True)
+class LogFacts:
+    logged_on: datetime.date
+    pain: int
+    quality: str = ""
+    radiates_to_legs: bool = False
+    numbness_tingling: bool = False
+    difficulty_standing: bool = False
+    difficulty_bending: bool = False
+    difficulty_walking: bool = False
+    worse_at_rest: bool = False
+    bladder_bowel_change: bool = False
+    saddle_numbness: bool = False
+    leg_weakness: bool = False
+    both_legs: bool = False
+
+    @property
+    def limited_movement(self):
+        return self.difficulty_standing or self.difficulty_bending or self.difficulty_walking
+
+    @property
+    def emergency_screen(self):
+        return self.bladder_bowel_change or self.saddle_numbness or self.leg_weakness or self.both_legs
+
+    @property
+    def any_sign(self):
+        return (
+            self.radiates_to_legs
+            or self.numbness_tingling
+            or self.limited_movement
+            or self.worse_at_rest
+            or self.emergency_screen
+            or self.quality in SHARP_QUALITIES
+        )
+
+    @property
+    def clean(self):
+        """Pain 0 and no sign ticked: a day that counts towards closing an episode."""
+        return self.pain == 0 and not self.any_sign
+
+
+@dataclass(frozen=True)
+class WorkoutFacts:
+    performed_on: datetime.date
+    logs: tuple  # of LogFacts, any order
+
+    def day(self, log):
+        return (log.logged_on - self.performed_on).days
+
+    @property
+    def peak_pain(self):
+        return max((log.pain for log in self.logs), default=None)
+
+
+def reasons_for(workout: WorkoutFacts, other_painful_workout_dates: Iterable[datetime.date] = ()):
+    """The reasons that hold for this workout's logs, as a set of Reason.
+
+    other_painful_workout_dates: performed_on of the user's *other* workouts that have a
+    log with pain >= 5 (any dates; the window is applied here).
+    """
+    logs = sorted(workout.logs, key=lambda log: log.logged_on)
+    reasons = set()
+    previous = None
+    for log in logs:
+        day = workout.day(log)
+        if log.pain >= 1 and day >= PERSISTENT_FROM_DAY:
+            reasons.add(Reason.PERSISTENT_PAIN)
+        if log.radiates_to_legs:
+            reasons.add(Reason.RADIATING_PAIN)
+        if log.numbness_tingling:
+            reasons.add(Reason.NUMBNESS_TINGLING)
+        if log.limited_movement:
+            reasons.add(Reason.LIMITED_MOVEMENT)
+        if log.worse_at_rest:
+            reasons.add(Reason.WORSE_AT_REST)
+        if log.quality in SHARP_QUALITIES:
+            reasons.add(Reason.SHARP_PAIN)
+        if previous is not None and day >= WORSENING_FROM_DAY and log.pain - previous.pain >= WORSENING_RISE:
+            reasons.add(Reason.WORSENING_PAIN)
+        if log.pain >= SEVERE_PAIN:
+            reasons.add(Reason.SEVERE_PAIN)
+        if log.emergency_screen:
+            reasons.add(Reason.CAUDA_EQUINA)
+        previous = log
+    if any(log.pain >= RECURRING_PAIN for log in logs):
+        window_start = workout.performed_on - datetime.timedelta(days=RECURRING_WINDOW_DAYS - 1)
+        others = [d for d in other_painful_workout_dates if window_start <= d <= workout.performed_on]
+        if len(others) >= RECURRING_OTHER_WORKOUTS:
+            reasons.add(Reason.RECURRING_PAIN)
+    return reasons
+
+
+def level_for(reasons: Iterable[Reason], open_alert_levels: Iterable[int] = ()):
+    """The highest level among the current reasons and the alerts no one has resolved."""
+    return max([Level.OK, *(reason.level for reason in reasons), *(Level(level) for level in open_alert_levels)])
+
+
+def ordered(reasons: Iterable[Reason]):
+    """Most urgent first, then in the table's order: the order messages are shown in."""
+    table = list(Reason)
+    return sorted(reasons, key=lambda reason: (-reason.level, table.index(reason)))
+
+
+def episode_dates(workout: WorkoutFacts, closed_by_user_on: datetime.date | None = None):
+    """(opened_on, closed_on) of the recovery episode that follows the workout.
+
+    Open from the first log with pain >= 1; closed on the second of two consecutive
+    calendar days whose logs both have pain 0 and no sign ticked, or on the day the user
+    marked it recovered. A painful log after a closing reopens it.
+    """
+    logs = sorted(workout.logs, key=lambda log: log.logged_on)
+    opened_on = closed_on = None
+    previous_clean = None
+    for log in logs:
+        clean = log.clean
+        if opened_on is None:
+            if log.pain >= 1:
+                opened_on = log.logged_on
+        elif closed_on is not None:
+            if not clean:
+                closed_on = None
+        elif clean and previous_clean is not None and (log.logged_on - previous_clean).days == 1:
+            closed_on = log.logged_on
+        previous_clean = log.logged_on if clean else None
+    user_closed = opened_on is not None and closed_on is None and closed_by_user_on is not None
+    if user_closed and not any(log.logged_on > closed_by_user_on and not log.clean for log in logs):
+        closed_on = closed_by_user_on
+    return opened_on, closed_on
