@@ -12,8 +12,9 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from recovery.levels import Level
@@ -204,10 +205,12 @@ def _store_results(workouts, outcomes):
     updates = {"evaluation_due_at": Value(None, output_field=models.DateTimeField())}
     for name in RESULT_FIELDS:
         field = Workout._meta.get_field(name)
-        updates[name] = Case(
+        case = Case(
             *[When(pk=o.workout_id, then=Value(o.results[name], output_field=field)) for o in outcomes],
             output_field=field,
         )
+        # As bulk_update does: PostgreSQL types an all-NULL CASE as text unless cast.
+        updates[name] = Cast(case, output_field=field) if connection.features.requires_casted_case_in_updates else case
     Workout.objects.filter(unchanged).update(**updates)
 
 

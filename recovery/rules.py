@@ -19,6 +19,8 @@ RECURRING_OTHER_WORKOUTS = 2
 RECURRING_WINDOW_DAYS = 30  # the 30 days up to and including the workout's date
 
 SHARP_QUALITIES = frozenset({"sharp", "shooting"})
+# see_doctor signs to have assessed within a day or two; the others at the next appointment.
+SEE_SOON = frozenset({Reason.WORSE_AT_REST, Reason.NUMBNESS_TINGLING, Reason.WORSENING_PAIN})
 
 
 @dataclass(frozen=True)
@@ -119,9 +121,9 @@ def level_for(reasons: Iterable[Reason], open_alert_levels: Iterable[int] = ()):
 
 
 def ordered(reasons: Iterable[Reason]):
-    """Most urgent first, then in the table's order: the order messages are shown in."""
+    """Most urgent first (by level, then the signs to see soon), then in the table's order."""
     table = list(Reason)
-    return sorted(reasons, key=lambda reason: (-reason.level, table.index(reason)))
+    return sorted(reasons, key=lambda reason: (-reason.level, reason not in SEE_SOON, table.index(reason)))
 
 
 def episode_dates(workout: WorkoutFacts, closed_by_user_on: datetime.date | None = None):

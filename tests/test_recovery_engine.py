@@ -1,0 +1,221 @@
+"""Triage in the save response, alerts recorded once, the sweep, episodes, propagation."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from recovery.evaluation import evaluate_workouts, run_sweep
+from recovery.levels import Level
+from recovery.models import Alert
+from recovery.tasks import evaluate_workout, sweep
+from tests.factories import PainLogFactory, UserFactory, WorkoutFactory
+from tracker.models import Workout
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime.datetime(2026, 11, 25, 12, 0, tzinfo=datetime.UTC)
+TODAY = NOW.date()
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def workout(patient):
+    return WorkoutFactory(owner=patient, performed_on=TODAY - datetime.timedelta(days=4))
+
+
+def put(api, workout, day, **body):
+    url = f"/api/v1/workouts/{workout.pk}/logs/{workout.performed_on + datetime.timedelta(days=day)}/"
+    return api.put(url, {"pain": 0, **body}, format="json")
+
+
+def test_the_put_answers_an_emergency_with_no_worker(api, workout):
+    triage = put(api, workout, 1, pain=6, both_legs=True, saddle_numbness=True).json()["triage"]
+    assert triage["level"] == "emergency"
+    assert triage["reasons"] == ["cauda_equina"]
+    assert triage["message"].startswith("Get emergency care now")
+
+
+def test_the_put_names_each_sign_who_and_how_soon(api, workout):
+    triage = put(api, workout, 1, pain=4, worse_at_rest=True, quality="sharp").json()["triage"]
+    assert triage["level"] == "see_doctor"
+    assert triage["reasons"] == ["worse_at_rest", "sharp_pain"]
+    assert "worse when you rest" in triage["message"] and "within the next day or two" in triage["message"]
+    assert "Sharp or shooting" in triage["message"] and "next appointment" in triage["message"]
+    assert "orthopaedic doctor or a physiotherapist" in triage["message"]
+
+
+def test_severe_pain_says_stop_training(api, workout):
+    triage = put(api, workout, 0, pain=7).json()["triage"]
+    assert (triage["level"], triage["reasons"]) == ("caution", ["severe_pain"])
+    assert "stop all training" in triage["message"]
+
+
+def test_evaluation_records_one_alert_per_reason_however_often_it_runs(api, workout):
+    put(api, workout, 1, pain=7, radiates_to_legs=True)
+    for _ in range(3):
+        evaluate_workout(str(workout.pk))
+        sweep()
+    assert sorted(Alert.objects.values_list("reason", "level")) == [
+        ("radiating_pain", Level.SEE_DOCTOR),
+        ("severe_pain", Level.CAUTION),
+    ]
+    alert = Alert.objects.get(reason="radiating_pain")
+    assert "leg" in alert.message and alert.pushed_at is None  # delivery pending
+
+
+def test_an_edit_that_removes_a_sign_keeps_the_alert_and_the_level(api, workout):
+    put(api, workout, 1, pain=3, numbness_tingling=True)
+    evaluate_workout(str(workout.pk))
+    triage = put(api, workout, 1, pain=3).json()["triage"]  # the sign is edited away
+    evaluate_workout(str(workout.pk))
+    assert Alert.objects.filter(reason="numbness_tingling", resolved_at=None).count() == 1
+    assert triage["level"] == "see_doctor" and triage["reasons"] == []
+    workout.refresh_from_db()
+    assert workout.level == Level.SEE_DOCTOR
+    Alert.objects.update(resolved_at=NOW)
+    assert put(api, workout, 1, pain=3).json()["triage"]["level"] == "ok"
+
+
+def test_evaluation_stores_results_and_the_episode(api, workout):
+    put(api, workout, 0, pain=4)
+    put(api, workout, 1, pain=2)
+    put(api, workout, 2, pain=0)
+    put(api, workout, 3, pain=0)
+    evaluate_workout(str(workout.pk))
+    workout.refresh_from_db()
+    assert workout.evaluation_due_at is None
+    assert (workout.level, workout.reasons, workout.peak_pain, workout.last_pain) == (0, [], 4, 0)
+    assert workout.episode_opened_on == workout.performed_on
+    assert workout.episode_closed_on == workout.performed_on + datetime.timedelta(days=3)
+
+
+def test_a_log_saved_during_evaluation_leaves_the_workout_due(api, workout):
+    put(api, workout, 0, pain=4)
+    workout.refresh_from_db()
+    read = workout.evaluation_due_at
+    with time_machine.travel(NOW + datetime.timedelta(seconds=5), tick=False):
+        put(api, workout, 1, pain=5)  # lands after the evaluation read the workout ...
+    Workout.objects.filter(pk=workout.pk).update(evaluation_due_at=read)  # ... as the evaluation saw it
+    evaluate_workouts([workout.pk])
+    workout.refresh_from_db()
+    assert workout.evaluation_due_at is None
+    # now the other order: the flag moved on after the read
+    put(api, workout, 2, pain=5)
+    from recovery import evaluation
+
+    original = evaluation._store_results
+
+    def store_after_a_new_log(workouts, outcomes):
+        Workout.objects.filter(pk=workout.pk).update(evaluation_due_at=NOW + datetime.timedelta(minutes=1))
+        original(workouts, outcomes)
+
+    evaluation._store_results = store_after_a_new_log
+    try:
+        evaluate_workouts([workout.pk])
+    finally:
+        evaluation._store_results = original
+    workout.refresh_from_db()
+    assert workout.evaluation_due_at is not None, "still due: the sweep will look again"
+
+
+def test_recurring_pain_reaches_later_workouts_when_an_earlier_one_changes(api, patient):
+    early, middle, late = (
+        WorkoutFactory(owner=patient, performed_on=TODAY - datetime.timedelta(days=n)) for n in (20, 10, 2)
+    )
+    for w in (middle, late):
+        PainLogFactory(workout=w, logged_on=w.performed_on, pain=6)
+    evaluate_workouts([middle.pk, late.pk])
+    assert not Alert.objects.filter(reason="recurring_pain").exists()
+
+    put(api, early, 0, pain=5)  # the third painful workout is an earlier one
+    evaluate_workout(str(early.pk))
+    assert list(Alert.objects.filter(reason="recurring_pain").values_list("workout_id", flat=True)) == [late.pk]
+
+
+def test_moving_a_workout_re_evaluates_its_neighbours(api, patient):
+    first, second, third = (
+        WorkoutFactory(owner=patient, performed_on=TODAY - datetime.timedelta(days=n)) for n in (40, 10, 2)
+    )
+    for w in (first, second, third):
+        PainLogFactory(workout=w, logged_on=TODAY, pain=6)
+    evaluate_workouts([first.pk, second.pk, third.pk])
+    assert not Alert.objects.filter(reason="recurring_pain").exists()
+    moved = {"performed_on": str(TODAY - datetime.timedelta(days=20))}
+    response = api.patch(f"/api/v1/workouts/{first.pk}/", moved, format="json")
+    assert response.status_code == 200
+    run_sweep()
+    assert Alert.objects.filter(reason="recurring_pain", workout=third).exists()
+
+
+def test_the_sweep_catches_up_every_due_workout(patient):
+    workouts = [WorkoutFactory(owner=patient, performed_on=TODAY - datetime.timedelta(days=6)) for _ in range(3)]
+    for w in workouts:
+        PainLogFactory(workout=w, logged_on=TODAY, pain=2)  # day 6: persistent_pain
+    evaluated, raised = run_sweep(batch_size=2)
+    assert (evaluated, raised) == (3, 3)
+    assert not Workout.objects.filter(evaluation_due_at__isnull=False).exists()
+    assert run_sweep() == (0, 0)
+
+
+def make_due_workouts(n):
+    for i in range(n):
+        user = UserFactory(username=f"sweep{n}_{i}")
+        w = WorkoutFactory(owner=user, performed_on=TODAY - datetime.timedelta(days=5))
+        for day in range(4):
+            PainLogFactory(workout=w, logged_on=w.performed_on + datetime.timedelta(days=day), pain=5 + day % 3)
+
+
+def test_the_sweep_uses_a_constant_number_of_queries_per_batch():
+    make_due_workouts(3)
+    with CaptureQueriesContext(connection) as small:
+        assert run_sweep(batch_size=100)[0] == 3
+    make_due_workouts(40)
+    with CaptureQueriesContext(connection) as large:
+        assert run_sweep(batch_size=100)[0] == 40
+    assert len(large) == len(small)
+    assert len(small) <= 14
+
+
+def test_one_bad_workout_does_not_block_the_sweep(patient, monkeypatch):
+    good, bad = (WorkoutFactory(owner=patient, performed_on=TODAY - datetime.timedelta(days=5)) for _ in range(2))
+    for w in (good, bad):
+        PainLogFactory(workout=w, logged_on=TODAY, pain=3)
+    from recovery import evaluation
+
+    real = evaluation._reasons
+
+    def fails_for_bad(workout_id, *args):
+        if workout_id == bad.pk:
+            raise ValueError("corrupt row")
+        return real(workout_id, *args)
+
+    monkeypatch.setattr(evaluation, "_reasons", fails_for_bad)
+    assert run_sweep() == (2, 1)
+    good.refresh_from_db()
+    bad.refresh_from_db()
+    assert good.evaluation_due_at is None and bad.evaluation_due_at is not None
+    assert Alert.objects.filter(workout=good, reason="persistent_pain").exists()
+
+
+def test_recovery_sweep_command(patient, capsys):
+    from django.core.management import call_command
+
+    w = WorkoutFactory(owner=patient, performed_on=TODAY - datetime.timedelta(days=1))
+    PainLogFactory(workout=w, logged_on=TODAY, pain=8)
+    call_command("recovery_sweep")
+    assert "1 workouts evaluated, 1 new alerts." in capsys.readouterr().out
+
+
+def test_the_sweep_is_scheduled_every_five_minutes():
+    from config.celery import app
+
+    entry = app.conf.beat_schedule["recovery-sweep"]
+    assert entry["task"] == "recovery.sweep" and entry["schedule"] == 300.0
