@@ -12,9 +12,8 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connection, models, transaction
-from django.db.models import Case, Q, Value, When
-from django.db.models.functions import Cast
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from recovery.levels import Level
@@ -30,6 +29,7 @@ from recovery.rules import (
     ordered,
     reasons_for,
 )
+from recovery.sql import update_where_unchanged
 from tracker.models import PainLog, Workout
 
 log = logging.getLogger(__name__)
@@ -199,19 +199,13 @@ def _record_alerts(outcomes):
 
 def _store_results(workouts, outcomes):
     """One UPDATE: each workout's results, only where evaluation_due_at is still what we read."""
-    unchanged = Q()
-    for w in workouts:
-        unchanged |= Q(pk=w["id"], evaluation_due_at=w["evaluation_due_at"])
-    updates = {"evaluation_due_at": Value(None, output_field=models.DateTimeField())}
-    for name in RESULT_FIELDS:
-        field = Workout._meta.get_field(name)
-        case = Case(
-            *[When(pk=o.workout_id, then=Value(o.results[name], output_field=field)) for o in outcomes],
-            output_field=field,
-        )
-        # As bulk_update does: PostgreSQL types an all-NULL CASE as text unless cast.
-        updates[name] = Cast(case, output_field=field) if connection.features.requires_casted_case_in_updates else case
-    Workout.objects.filter(unchanged).update(**updates)
+    due_read = {w["id"]: w["evaluation_due_at"] for w in workouts}
+    update_where_unchanged(
+        Workout,
+        "evaluation_due_at",
+        [*RESULT_FIELDS, "evaluation_due_at"],
+        [(o.workout_id, due_read[o.workout_id], *(o.results[name] for name in RESULT_FIELDS), None) for o in outcomes],
+    )
 
 
 def mark_later_workouts_due(owner_dates, exclude=()):
