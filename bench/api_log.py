@@ -77,17 +77,21 @@ def main():
     user = User.objects.create_user("bench", password="bench-password-123")
     _, token = AuthToken.objects.create(user)
     today = user.local_today()
-    first = today - datetime.timedelta(days=365)
-    workouts = [Workout.objects.create(owner=user, performed_on=first) for _ in range(args.clients)]
+    first = today - datetime.timedelta(days=20)
+    # Realistic workouts: each client logs days 0-9 of its own 50 workouts, then replays them.
+    workouts = [
+        [Workout.objects.create(owner=user, performed_on=first) for _ in range(50)] for _ in range(args.clients)
+    ]
     headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
 
     def floor(index, n):
         return "GET", "/api/v1/me/", None, headers
 
     def log_put(index, n):
-        day = first + datetime.timedelta(days=n % 366)
-        body = json.dumps({"pain": n % 11, "locations": ["lower_back"], "quality": "ache", "worse_at_rest": False})
-        return "PUT", f"/api/v1/workouts/{workouts[index].pk}/logs/{day}/", body, headers
+        workout = workouts[index][(n // 10) % 50]
+        day = first + datetime.timedelta(days=n % 10)
+        body = json.dumps({"pain": (7 - n % 10) % 8, "locations": ["lower_back"], "quality": "ache"})
+        return "PUT", f"/api/v1/workouts/{workout.pk}/logs/{day}/", body, headers
 
     proc, port = start_gunicorn({"DATABASE_URL": database_url, **env}, args.workers)
     try:

@@ -55,7 +55,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(
             "--no-color",
             "--report", "junit", "--report-dir", str(tmp_path),
         ],
-        capture_output=True, text=True, timeout=580,
+        capture_output=True, text=True, timeout=580, cwd=tmp_path,
     )  # fmt: skip
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-8000:]
