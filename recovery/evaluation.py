@@ -76,28 +76,57 @@ def _reasons(workout_id, facts, painful_by_owner, owner_id):
     return reasons_for(facts, others)
 
 
-def recovery_state(workout, today=None):
-    """The workout's triage and episode, computed now from its logs and open alerts.
+def recovery_states(workouts):
+    """{workout id: state} for these workouts, computed now from their logs and open alerts,
+    in a constant number of queries. A state holds the triage (level, reasons, message),
+    the episode (opened, closed, open) and the pain logged per day index.
 
-    This is what the log PUT answers with, so an emergency message reaches the user even
-    when no worker or broker is running.
+    The log PUT answers with this, so an emergency message reaches the user even when no
+    worker or broker is running.
     """
-    facts = _facts(workout.performed_on, PainLog.objects.filter(workout=workout).values(*LOG_FACT_FIELDS))
+    workouts = list(workouts)
+    if not workouts:
+        return {}
+    ids = [w.pk for w in workouts]
+    logs = defaultdict(list)
+    for row in PainLog.objects.filter(workout_id__in=ids).values("workout_id", *LOG_FACT_FIELDS):
+        logs[row.pop("workout_id")].append(row)
+    facts = {w.pk: _facts(w.performed_on, logs[w.pk]) for w in workouts}
     painful = {}
-    if facts.peak_pain is not None and facts.peak_pain >= RECURRING_PAIN:
-        painful = _painful_workouts([workout.owner_id], workout.performed_on - WINDOW, workout.performed_on)
-    reasons = _reasons(workout.pk, facts, painful, workout.owner_id)
-    open_levels = Alert.objects.filter(workout=workout, resolved_at=None).values_list("level", flat=True)
-    level = level_for(reasons, open_levels)
-    opened_on, closed_on = episode_dates(facts, workout.episode_closed_on if workout.closed_by_user else None)
-    return {
-        "level": level.code,
-        "reasons": [reason.value for reason in ordered(reasons)],
-        "message": triage_message(reasons, level),
-        "episode_opened_on": opened_on,
-        "episode_closed_on": closed_on,
-        "open": opened_on is not None and closed_on is None,
-    }
+    painful_workouts = [w for w in workouts if (facts[w.pk].peak_pain or 0) >= RECURRING_PAIN]
+    if painful_workouts:
+        painful = _painful_workouts(
+            {w.owner_id for w in painful_workouts},
+            min(w.performed_on for w in painful_workouts) - WINDOW,
+            max(w.performed_on for w in painful_workouts),
+        )
+    open_levels = defaultdict(list)
+    for workout_id, level in Alert.objects.filter(workout_id__in=ids, resolved_at=None).values_list(
+        "workout_id", "level"
+    ):
+        open_levels[workout_id].append(level)
+    states = {}
+    for w in workouts:
+        f = facts[w.pk]
+        reasons = _reasons(w.pk, f, painful, w.owner_id)
+        level = level_for(reasons, open_levels[w.pk])
+        opened_on, closed_on = episode_dates(f, w.episode_closed_on if w.closed_by_user else None)
+        latest = max(f.logs, key=lambda log: log.logged_on, default=None)
+        states[w.pk] = {
+            "level": level.code,
+            "reasons": [reason.value for reason in ordered(reasons)],
+            "message": triage_message(reasons, level),
+            "episode_opened_on": opened_on,
+            "episode_closed_on": closed_on,
+            "open": opened_on is not None and closed_on is None,
+            "latest_pain": latest.pain if latest else None,
+            "pains_by_day": {f.day(log): log.pain for log in f.logs},
+        }
+    return states
+
+
+def recovery_state(workout):
+    return recovery_states([workout])[workout.pk]
 
 
 def triage(workout):

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from recovery.levels import LEVEL_CODES, REASON_CODES, Level
+from recovery.levels import REASON_CODES, Level
 from recovery.models import Alert
 
 
@@ -15,27 +15,3 @@ class AlertSerializer(serializers.ModelSerializer):
 
     def get_level(self, alert) -> str:
         return Level(alert.level).code
-
-
-class PlanStepSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    title = serializers.CharField()
-    detail = serializers.CharField()
-
-
-class PlanSerializer(serializers.Serializer):
-    day = serializers.IntegerField()
-    steps = PlanStepSerializer(many=True)
-
-
-class RecoverySerializer(serializers.Serializer):
-    workout = serializers.UUIDField()
-    performed_on = serializers.DateField()
-    day = serializers.IntegerField(help_text="Today's day index (your local today minus performed_on).")
-    level = serializers.ChoiceField(choices=LEVEL_CODES)
-    reasons = serializers.ListField(child=serializers.ChoiceField(choices=REASON_CODES))
-    message = serializers.CharField()
-    open = serializers.BooleanField(help_text="Whether the recovery episode is open.")
-    episode_opened_on = serializers.DateField(allow_null=True)
-    episode_closed_on = serializers.DateField(allow_null=True)
-    plan = PlanSerializer()

@@ -8,7 +8,6 @@ router.register("alerts", views.AlertViewSet, basename="alert")
 
 urlpatterns = [
     *router.urls,
-    path("workouts/<uuid:workout_id>/recovery/", views.RecoveryView.as_view(), name="workout-recovery"),
     path(
         "workouts/<uuid:workout_id>/recovery/close/", views.CloseRecoveryView.as_view(), name="workout-recovery-close"
     ),

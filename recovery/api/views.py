@@ -6,14 +6,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from advice.api.serializers import RecoverySerializer
+from advice.services import STATE_FIELDS, recovery_entry
 from recovery.access import own_alerts
-from recovery.api.serializers import AlertSerializer, RecoverySerializer
+from recovery.api.serializers import AlertSerializer
 from recovery.enqueue import evaluate_after_commit
 from recovery.evaluation import recovery_state
 from tracker.access import owned_workouts
 from tracker.models import Workout
-
-RECOVERY_FIELDS = ("id", "owner_id", "performed_on", "episode_closed_on", "closed_by_user")
 
 
 class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -36,33 +36,12 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(AlertSerializer(alert).data)
 
 
-def recovery_payload(workout, today):
-    state = recovery_state(workout)
-    day = (today - workout.performed_on).days
-    return {
-        "workout": workout.pk,
-        "performed_on": workout.performed_on,
-        "day": day,
-        **state,
-        "plan": {"day": day, "steps": []},
-    }
-
-
-class RecoveryView(APIView):
-    """Where the recovery after one workout stands today: level, reasons, episode, plan."""
-
-    @extend_schema(responses=RecoverySerializer)
-    def get(self, request, workout_id):
-        workout = get_object_or_404(owned_workouts(request.user).only(*RECOVERY_FIELDS), pk=workout_id)
-        return Response(RecoverySerializer(recovery_payload(workout, request.user.local_today())).data)
-
-
 class CloseRecoveryView(APIView):
     """The user marks the episode recovered (a later painful log reopens it)."""
 
     @extend_schema(request=None, responses=RecoverySerializer)
     def post(self, request, workout_id):
-        workout = get_object_or_404(owned_workouts(request.user).only(*RECOVERY_FIELDS), pk=workout_id)
+        workout = get_object_or_404(owned_workouts(request.user).only(*STATE_FIELDS), pk=workout_id)
         today = request.user.local_today()
         state = recovery_state(workout)
         if state["open"]:
@@ -74,4 +53,4 @@ class CloseRecoveryView(APIView):
             )
             workout.episode_closed_on, workout.closed_by_user = today, True
             evaluate_after_commit(workout.pk)
-        return Response(RecoverySerializer(recovery_payload(workout, today)).data)
+        return Response(RecoverySerializer(recovery_entry(workout, today)).data)
