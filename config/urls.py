@@ -4,6 +4,9 @@ from django.views.generic import TemplateView
 
 from config.health import healthz
 
+admin.site.site_header = "Rebound admin"
+admin.site.site_title = "Rebound admin"
+
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("healthz/", healthz, name="healthz"),
