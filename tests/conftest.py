@@ -1,4 +1,5 @@
 import copy
+import datetime
 import os
 import subprocess
 import sys
@@ -7,6 +8,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.db import connection
 from knox.models import AuthToken
 from rest_framework.test import APIClient
@@ -16,6 +18,16 @@ from tests.factories import PhysioFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# The clock tests freeze at, with `pytest.mark.usefixtures("frozen_now")`.
+NOW = datetime.datetime(2026, 11, 25, 12, 0, tzinfo=datetime.UTC)
+TODAY = NOW.date()
+
+
+@pytest.fixture
+def frozen_now():
+    with time_machine.travel(NOW, tick=False):
+        yield NOW
 
 
 @pytest.fixture(autouse=True)

@@ -3,22 +3,13 @@
 import datetime
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.conftest import TODAY
 from tests.factories import ExerciseFactory, PainLogFactory, WorkoutFactory
 
-pytestmark = pytest.mark.django_db
-
-NOW = datetime.datetime(2026, 11, 25, 12, 0, tzinfo=datetime.UTC)
-TODAY = NOW.date()
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
 def days_ago(n):

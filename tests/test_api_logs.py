@@ -8,16 +8,7 @@ from tests.conftest import client_for
 from tests.factories import PainLogFactory, UserFactory, WorkoutFactory
 from tracker.models import PainLog
 
-pytestmark = pytest.mark.django_db
-
-NOW = datetime.datetime(2026, 11, 25, 12, 0, tzinfo=datetime.UTC)
-TODAY = NOW.date()
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
 @pytest.fixture

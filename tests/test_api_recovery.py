@@ -5,18 +5,10 @@ import time_machine
 
 from recovery.evaluation import evaluate_workouts
 from recovery.models import Alert
+from tests.conftest import NOW, TODAY
 from tests.factories import AlertFactory, PainLogFactory, WorkoutFactory
 
-pytestmark = pytest.mark.django_db
-
-NOW = datetime.datetime(2026, 11, 25, 12, 0, tzinfo=datetime.UTC)
-TODAY = NOW.date()
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
 @pytest.fixture

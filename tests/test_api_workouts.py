@@ -1,22 +1,14 @@
 import datetime
 
 import pytest
-import time_machine
 
+from tests.conftest import TODAY
 from tests.factories import PainLogFactory, WorkoutFactory
 from tracker.models import Exercise, Workout
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 WORKOUTS = "/api/v1/workouts/"
-NOW = datetime.datetime(2026, 11, 25, 12, 0, tzinfo=datetime.UTC)
-TODAY = NOW.date()
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def full_workout(**change):

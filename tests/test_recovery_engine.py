@@ -11,19 +11,11 @@ from recovery.evaluation import evaluate_workouts, run_sweep
 from recovery.levels import Level
 from recovery.models import Alert
 from recovery.tasks import evaluate_workout, sweep
+from tests.conftest import NOW, TODAY
 from tests.factories import PainLogFactory, UserFactory, WorkoutFactory
 from tracker.models import Workout
 
-pytestmark = pytest.mark.django_db
-
-NOW = datetime.datetime(2026, 11, 25, 12, 0, tzinfo=datetime.UTC)
-TODAY = NOW.date()
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
 @pytest.fixture
