@@ -76,22 +76,23 @@ def _reasons(workout_id, facts, painful_by_owner, owner_id):
     return reasons_for(facts, others)
 
 
-def recovery_states(workouts):
+def recovery_states(workouts, logs=None, open_levels=None):
     """{workout id: state} for these workouts, computed now from their logs and open alerts,
     in a constant number of queries. A state holds the triage (level, reasons, message),
     the episode (opened, closed, open) and the pain logged per day index.
 
-    The log PUT answers with this, so an emergency message reaches the user even when no
-    worker or broker is running.
+    logs ({workout id: [LOG_FACT_FIELDS rows]}) and open_levels ({workout id: [level]})
+    may be passed in by a caller that already holds them; otherwise they are read here.
     """
     workouts = list(workouts)
     if not workouts:
         return {}
     ids = [w.pk for w in workouts]
-    logs = defaultdict(list)
-    for row in PainLog.objects.filter(workout_id__in=ids).values("workout_id", *LOG_FACT_FIELDS):
-        logs[row.pop("workout_id")].append(row)
-    facts = {w.pk: _facts(w.performed_on, logs[w.pk]) for w in workouts}
+    if logs is None:
+        logs = defaultdict(list)
+        for row in PainLog.objects.filter(workout_id__in=ids).values("workout_id", *LOG_FACT_FIELDS):
+            logs[row.pop("workout_id")].append(row)
+    facts = {w.pk: _facts(w.performed_on, logs.get(w.pk, ())) for w in workouts}
     painful = {}
     painful_workouts = [w for w in workouts if (facts[w.pk].peak_pain or 0) >= RECURRING_PAIN]
     if painful_workouts:
@@ -100,16 +101,17 @@ def recovery_states(workouts):
             min(w.performed_on for w in painful_workouts) - WINDOW,
             max(w.performed_on for w in painful_workouts),
         )
-    open_levels = defaultdict(list)
-    for workout_id, level in Alert.objects.filter(workout_id__in=ids, resolved_at=None).values_list(
-        "workout_id", "level"
-    ):
-        open_levels[workout_id].append(level)
+    if open_levels is None:
+        open_levels = defaultdict(list)
+        for workout_id, level in Alert.objects.filter(workout_id__in=ids, resolved_at=None).values_list(
+            "workout_id", "level"
+        ):
+            open_levels[workout_id].append(level)
     states = {}
     for w in workouts:
         f = facts[w.pk]
         reasons = _reasons(w.pk, f, painful, w.owner_id)
-        level = level_for(reasons, open_levels[w.pk])
+        level = level_for(reasons, open_levels.get(w.pk, ()))
         opened_on, closed_on = episode_dates(f, w.episode_closed_on if w.closed_by_user else None)
         latest = max(f.logs, key=lambda log: log.logged_on, default=None)
         states[w.pk] = {
@@ -129,9 +131,13 @@ def recovery_state(workout):
     return recovery_states([workout])[workout.pk]
 
 
-def triage(workout):
-    """{level, reasons, message} for one workout, computed now."""
-    state = recovery_state(workout)
+def triage(workout, log_rows=None, open_levels=None):
+    """{level, reasons, message} for one workout, computed now (from the rows given, if any)."""
+    state = recovery_states(
+        [workout],
+        logs=None if log_rows is None else {workout.pk: log_rows},
+        open_levels=None if open_levels is None else {workout.pk: open_levels},
+    )[workout.pk]
     return {key: state[key] for key in ("level", "reasons", "message")}
 
 

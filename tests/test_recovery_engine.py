@@ -211,3 +211,11 @@ def test_the_sweep_is_scheduled_every_five_minutes():
 
     entry = app.conf.beat_schedule["recovery-sweep"]
     assert entry["task"] == "recovery.sweep" and entry["schedule"] == 300.0
+
+
+def test_the_put_triage_reads_the_other_days_logs(api, workout):
+    put(api, workout, 1, pain=2)
+    triage = put(api, workout, 4, pain=5).json()["triage"]
+    assert triage["reasons"] == ["worsening_pain", "persistent_pain"]
+    triage = put(api, workout, 1, pain=4).json()["triage"]  # replacing day 1 keeps day 4 in view
+    assert triage["reasons"] == ["persistent_pain"]

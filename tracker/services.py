@@ -15,8 +15,8 @@ LOG_KEY_COLUMNS = ("workout_id", "logged_on")
 LOG_KEPT_ON_REPLACE = {"id", "workout_id", "logged_on", "created_at"}
 
 
-def _upsert_log(log):
-    """INSERT ... ON CONFLICT (workout_id, logged_on) DO UPDATE ... RETURNING id.
+def _upsert_sql(log):
+    """INSERT ... ON CONFLICT (workout_id, logged_on) DO UPDATE ... RETURNING id, and params.
 
     Raw SQL because the ORM cannot say which row the statement landed on: bulk_create's
     update_conflicts does not return an existing row's id when the primary key is given.
@@ -37,26 +37,41 @@ def _upsert_log(log):
         f"ON CONFLICT ({', '.join(qn(c) for c in LOG_KEY_COLUMNS)}) DO UPDATE SET {replaced} "
         f"RETURNING {qn(PainLog._meta.pk.column)}"
     )
-    params = [f.get_db_prep_save(getattr(log, f.attname), connection) for f in fields]
+    return sql, [f.get_db_prep_save(getattr(log, f.attname), connection) for f in fields]
+
+
+def _fetch_id(sql, params):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         (row_id,) = cursor.fetchone()
     return PainLog._meta.pk.to_python(row_id)
 
 
-@transaction.atomic
 def save_log(workout, logged_on, fields):
-    """Create or replace the log of (workout, day); return (log, created).
+    """Create or replace the log of (workout, day), flagging the workout for evaluation
+    atomically with it; return (log, created).
 
-    One upsert statement, decided by the database's unique (workout, logged_on)
-    constraint, so concurrent or replayed PUTs of the same day land on one row. The row's
-    id comes back: the freshly minted one when the row is new, the existing one when it
-    was replaced. In the same transaction the workout is flagged for evaluation.
+    One upsert, decided by the database's unique (workout, logged_on) constraint, so
+    concurrent or replayed PUTs of the same day land on one row. The row's id comes back:
+    the freshly minted one when the row is new, the existing one when it was replaced.
+    On PostgreSQL the flag rides in the same statement (a data-modifying CTE: one round
+    trip, atomic without BEGIN/COMMIT); elsewhere both run in one transaction.
     """
     log = PainLog(workout=workout, logged_on=logged_on, **fields)
     minted_id = log.id
-    log.id = _upsert_log(log)
-    mark_evaluation_due([workout.pk])
+    upsert, params = _upsert_sql(log)
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        qn = connection.ops.quote_name
+        sql = (
+            f"WITH upserted AS ({upsert}), flagged AS (UPDATE {qn(Workout._meta.db_table)} "
+            f"SET {qn('evaluation_due_at')} = %s WHERE {qn('id')} = %s) SELECT {qn('id')} FROM upserted"
+        )
+        log.id = _fetch_id(sql, [*params, now, workout.pk])
+    else:
+        with transaction.atomic():
+            log.id = _fetch_id(upsert, params)
+            Workout.objects.filter(pk=workout.pk).update(evaluation_due_at=now)
     return log, log.id == minted_id
 
 

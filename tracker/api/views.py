@@ -1,3 +1,4 @@
+from django.db.models import Max, Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -8,7 +9,7 @@ from rest_framework.views import APIView
 
 from config.fields import parse_iso_date
 from recovery.enqueue import evaluate_after_commit
-from recovery.evaluation import triage
+from recovery.evaluation import LOG_FACT_FIELDS, triage
 from tracker.access import owned_workouts
 from tracker.api.serializers import PainLogSerializer, SavedPainLogSerializer, WorkoutSerializer
 from tracker.services import delete_workout, save_log, save_workout
@@ -65,7 +66,12 @@ class WorkoutLogView(APIView):
     """One day's log of a workout: PUT creates (201) or replaces (200) it; replays are harmless."""
 
     def _workout_and_day(self, request, workout_id, logged_on):
-        workout = get_object_or_404(owned_workouts(request.user).only(*TRIAGE_FIELDS), pk=workout_id)
+        workout = get_object_or_404(
+            owned_workouts(request.user)
+            .only(*TRIAGE_FIELDS)
+            .annotate(open_alert_level=Max("alerts__level", filter=Q(alerts__resolved_at__isnull=True))),
+            pk=workout_id,
+        )
         try:
             day = parse_iso_date(logged_on)
         except ValidationError as exc:
@@ -94,9 +100,17 @@ class WorkoutLogView(APIView):
             raise ValidationError(
                 {"logged_on": [f"{day} is before the workout ({workout.performed_on}); log days on or after it."]}
             )
-        log, created = save_log(workout, day, serializer.validated_fields())
+        # The other days' logs are read first, so the triage below needs no read after the write.
+        other_days = list(workout.logs.exclude(logged_on=day).values(*LOG_FACT_FIELDS))
+        fields = serializer.validated_fields()
+        log, created = save_log(workout, day, fields)
         evaluate_after_commit(workout.pk)
-        log.triage = triage(workout)
+        this_day = {name: fields[name] for name in LOG_FACT_FIELDS if name != "logged_on"}
+        log.triage = triage(
+            workout,
+            log_rows=[*other_days, {"logged_on": day, **this_day}],
+            open_levels=[] if workout.open_alert_level is None else [workout.open_alert_level],
+        )
         return Response(
             SavedPainLogSerializer(log).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
