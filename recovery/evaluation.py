@@ -29,7 +29,7 @@ from recovery.rules import (
     ordered,
     reasons_for,
 )
-from recovery.sql import update_where_unchanged
+from recovery.sql import insert_ignoring_conflicts, update_where_unchanged
 from tracker.models import PainLog, Workout
 
 log = logging.getLogger(__name__)
@@ -212,24 +212,18 @@ def evaluate_workouts(workout_ids):
 
 
 def _record_alerts(outcomes):
-    candidates = [
-        Alert(workout_id=o.workout_id, reason=r.value, level=int(r.level), message=message_for(r))
-        for o in outcomes
-        for r in o.reasons
-    ]
-    if not candidates:
-        return []
-    before = set(
-        Alert.objects.filter(workout_id__in=[o.workout_id for o in outcomes]).values_list("workout_id", "reason")
+    """Insert one alert per (workout, reason), ignoring those that exist; return the new ids.
+
+    The unique constraint decides, so concurrent evaluations cannot both create one.
+    """
+    now = timezone.now()
+    rows = [(o.workout_id, r.value, int(r.level), message_for(r), now, "") for o in outcomes for r in o.reasons]
+    return insert_ignoring_conflicts(
+        Alert,
+        ("workout", "reason", "level", "message", "created_at", "resolution_note"),
+        rows,
+        conflict=("workout", "reason"),
     )
-    Alert.objects.bulk_create(candidates, ignore_conflicts=True)
-    new_keys = {(a.workout_id, a.reason) for a in candidates} - before
-    if not new_keys:
-        return []
-    rows = Alert.objects.filter(
-        workout_id__in={key[0] for key in new_keys}, reason__in={key[1] for key in new_keys}
-    ).values_list("id", "workout_id", "reason")
-    return [alert_id for alert_id, workout_id, reason in rows if (workout_id, reason) in new_keys]
 
 
 def _store_results(workouts, outcomes):
@@ -256,40 +250,42 @@ def mark_later_workouts_due(owner_dates, exclude=()):
     return ids
 
 
-def due_workout_ids(limit, cutoff=None, exclude=()):
-    """The oldest-flagged workouts whose logs changed since their last evaluation.
+def due_workouts(limit, cutoff, after=None):
+    """[(evaluation_due_at, id)] of the oldest-flagged workouts whose logs changed since
+    their last evaluation, flagged no later than cutoff, in (due, id) order after `after`.
 
-    Served by the partial index workout_evaluation_due_idx.
+    Served by the partial index workout_evaluation_due_idx. Seeking past the last batch
+    (keyset) rather than rescanning from the start skips the index entries that earlier
+    batches of the same run have just cleared.
     """
-    due = Workout.objects.filter(evaluation_due_at__isnull=False)
-    if cutoff is not None:
-        due = due.filter(evaluation_due_at__lte=cutoff)
-    if exclude:
-        due = due.exclude(pk__in=list(exclude))
-    return list(due.order_by("evaluation_due_at").values_list("id", flat=True)[:limit])
+    due = Workout.objects.filter(evaluation_due_at__isnull=False, evaluation_due_at__lte=cutoff)
+    if after is not None:
+        due = due.filter(Q(evaluation_due_at__gt=after[0]) | Q(evaluation_due_at=after[0], pk__gt=after[1]))
+    return list(due.order_by("evaluation_due_at", "pk").values_list("evaluation_due_at", "pk")[:limit])
 
 
 def run_sweep(batch_size=500, progress=None):
     """Evaluate every due workout in batches; return (workouts evaluated, alerts raised).
 
-    Each batch takes the workouts flagged before it started, so a workout that keeps
-    changing cannot hold the sweep forever; what is flagged later waits for the next run.
+    A run takes the workouts flagged before it started, once each, so a workout that keeps
+    changing cannot hold it forever; what is flagged later waits for the next run.
     """
     cutoff = timezone.now()
     evaluated = raised = 0
-    failed = set()
-    while ids := due_workout_ids(batch_size, cutoff, exclude=failed):
+    after = None
+    while batch := due_workouts(batch_size, cutoff, after):
+        ids = [pk for _, pk in batch]
+        after = batch[-1]
         try:
             raised += len(evaluate_workouts(ids))
         except Exception:
-            # One bad row must not block the rest: retry the batch one by one, set the
-            # failures aside (they stay due, and are logged) and go on.
+            # One bad row must not block the rest: retry the batch one by one, leave the
+            # failures due (and logged) for the next run, and go on.
             for workout_id in ids:
                 try:
                     raised += len(evaluate_workouts([workout_id]))
                 except Exception:
                     log.exception("evaluating workout %s failed; it stays due", workout_id)
-                    failed.add(workout_id)
         evaluated += len(ids)
         if progress:
             progress(len(ids))

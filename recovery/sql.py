@@ -1,4 +1,4 @@
-"""Two set-based writes of the evaluation, in SQL shared by PostgreSQL and SQLite.
+"""Set-based writes of the evaluation, in SQL shared by PostgreSQL and SQLite.
 
 The ORM can express them (CASE WHEN per row and field, OR-ed filters), but building those
 expressions costs milliseconds per workout in Python, far more than the database work.
@@ -61,3 +61,25 @@ def update_where_unchanged(model, guard_field, value_fields, rows):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+def insert_ignoring_conflicts(model, field_names, rows, conflict, chunk=1000):
+    """INSERT ... ON CONFLICT (conflict) DO NOTHING RETURNING pk: the pks of rows really
+    inserted, so a caller knows what is new without reading first."""
+    fields = [model._meta.get_field(name) for name in field_names]
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(f.column) for f in fields)
+    keys = ", ".join(qn(model._meta.get_field(name).column) for name in conflict)
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    new_pks = []
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        params = [f.get_db_prep_save(value, connection) for row in part for f, value in zip(fields, row, strict=True)]
+        sql = (
+            f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES {', '.join([row_sql] * len(part))} "
+            f"ON CONFLICT ({keys}) DO NOTHING RETURNING {qn(model._meta.pk.column)}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            new_pks.extend(pk for (pk,) in cursor.fetchall())
+    return new_pks

@@ -53,7 +53,7 @@ class Workout(models.Model):
             ),
             # The periodic sweep: workouts whose logs changed since their last evaluation.
             models.Index(
-                fields=["evaluation_due_at"],
+                fields=["evaluation_due_at", "id"],
                 condition=Q(evaluation_due_at__isnull=False),
                 name="workout_evaluation_due_idx",
             ),
