@@ -15,9 +15,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 ## run: set up, migrate, then run web + Celery worker + Celery beat in the foreground (Ctrl-C stops all)
+# Settings come from the shell environment; .env belongs to docker compose (production
+# values), so honcho is told not to load it.
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
-	DEBUG=$${DEBUG:-1} PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --no-prefix -p $(PORT) 2>&1 || test $$? -eq 130
+	DEBUG=$${DEBUG:-1} PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --env /dev/null --no-prefix -p $(PORT) 2>&1 || test $$? -eq 130
 
 ## test: lint, check that migrations are complete, run every test
 test: $(STAMP)
