@@ -1,11 +1,7 @@
 """Who may see which training data: the one place a user's querysets are scoped."""
 
-from tracker.models import PainLog, Workout
+from tracker.models import Workout
 
 
 def owned_workouts(user):
     return Workout.objects.filter(owner=user)
-
-
-def owned_logs(user):
-    return PainLog.objects.filter(workout__owner=user)
