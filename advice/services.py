@@ -12,6 +12,7 @@ from django.db.models import Q
 from advice.plan import plan_days, plan_for
 from advice.prevention import ExerciseFacts, SessionFacts, tips_for
 from recovery.evaluation import recovery_states
+from recovery.levels import Level
 from tracker.access import owned_workouts
 from tracker.models import Workout
 
@@ -99,5 +100,4 @@ def open_episodes_today(user, today):
         .only(*STATE_FIELDS)
     )
     entries = [entry for entry in recovery_entries(user.pk, candidates, today) if entry["open"]]
-    rank = {"emergency": 3, "see_doctor": 2, "caution": 1, "ok": 0}
-    return sorted(entries, key=lambda e: (-rank[e["level"]], -e["performed_on"].toordinal()))
+    return sorted(entries, key=lambda e: (-Level.from_code(e["level"]), -e["performed_on"].toordinal()))

@@ -76,17 +76,29 @@ def _reasons(workout_id, facts, painful_by_owner, owner_id):
     return reasons_for(facts, others)
 
 
-def recovery_states(workouts, logs=None, open_levels=None):
-    """{workout id: state} for these workouts, computed now from their logs and open alerts,
-    in a constant number of queries. A state holds the triage (level, reasons, message),
-    the episode (opened, closed, open) and the pain logged per day index.
+@dataclass
+class Assessment:
+    """One workout as the rules see it now."""
 
+    facts: WorkoutFacts
+    reasons: set
+    level: Level
+    opened_on: datetime.date | None
+    closed_on: datetime.date | None
+    closed_by_user_on: datetime.date | None
+
+    @property
+    def latest(self):
+        return max(self.facts.logs, key=lambda log: log.logged_on, default=None)
+
+
+def _assess(workouts, logs=None, open_levels=None):
+    """{workout id: Assessment} in a constant number of queries.
+
+    workouts need id, owner_id, performed_on, episode_closed_on and closed_by_user.
     logs ({workout id: [LOG_FACT_FIELDS rows]}) and open_levels ({workout id: [level]})
     may be passed in by a caller that already holds them; otherwise they are read here.
     """
-    workouts = list(workouts)
-    if not workouts:
-        return {}
     ids = [w.pk for w in workouts]
     if logs is None:
         logs = defaultdict(list)
@@ -107,22 +119,35 @@ def recovery_states(workouts, logs=None, open_levels=None):
             "workout_id", "level"
         ):
             open_levels[workout_id].append(level)
-    states = {}
+    assessments = {}
     for w in workouts:
         f = facts[w.pk]
         reasons = _reasons(w.pk, f, painful, w.owner_id)
+        closed_by_user_on = w.episode_closed_on if w.closed_by_user else None
+        opened_on, closed_on = episode_dates(f, closed_by_user_on)
         level = level_for(reasons, open_levels.get(w.pk, ()))
-        opened_on, closed_on = episode_dates(f, w.episode_closed_on if w.closed_by_user else None)
-        latest = max(f.logs, key=lambda log: log.logged_on, default=None)
-        states[w.pk] = {
-            "level": level.code,
-            "reasons": [reason.value for reason in ordered(reasons)],
-            "message": triage_message(reasons, level),
-            "episode_opened_on": opened_on,
-            "episode_closed_on": closed_on,
-            "open": opened_on is not None and closed_on is None,
+        assessments[w.pk] = Assessment(f, reasons, level, opened_on, closed_on, closed_by_user_on)
+    return assessments
+
+
+def recovery_states(workouts, logs=None, open_levels=None):
+    """{workout id: state} for these workouts, computed now from their logs and open alerts
+    (see _assess). A state holds the triage (level, reasons, message), the episode (opened,
+    closed, open) and the pain logged per day index.
+    """
+    workouts = list(workouts)
+    states = {}
+    for pk, a in _assess(workouts, logs, open_levels).items():
+        latest = a.latest
+        states[pk] = {
+            "level": a.level.code,
+            "reasons": [reason.value for reason in ordered(a.reasons)],
+            "message": triage_message(a.reasons, a.level),
+            "episode_opened_on": a.opened_on,
+            "episode_closed_on": a.closed_on,
+            "open": a.opened_on is not None and a.closed_on is None,
             "latest_pain": latest.pain if latest else None,
-            "pains_by_day": {f.day(log): log.pain for log in f.logs},
+            "pains_by_day": {a.facts.day(log): log.pain for log in a.facts.logs},
         }
     return states
 
@@ -150,61 +175,43 @@ def evaluate_workouts(workout_ids):
     """
     now = timezone.now()
     workouts = list(
-        Workout.objects.filter(pk__in=list(workout_ids)).values(
+        Workout.objects.filter(pk__in=list(workout_ids)).only(
             "id", "owner_id", "performed_on", "evaluation_due_at", "peak_pain", "episode_closed_on", "closed_by_user"
         )
     )
     if not workouts:
         return []
-    ids = [w["id"] for w in workouts]
-    logs = defaultdict(list)
-    for row in PainLog.objects.filter(workout_id__in=ids).values("workout_id", *LOG_FACT_FIELDS):
-        logs[row.pop("workout_id")].append(row)
-    painful = _painful_workouts(
-        {w["owner_id"] for w in workouts},
-        min(w["performed_on"] for w in workouts) - WINDOW,
-        max(w["performed_on"] for w in workouts),
-    )
-    open_levels = defaultdict(list)
-    for workout_id, level in Alert.objects.filter(workout_id__in=ids, resolved_at=None).values_list(
-        "workout_id", "level"
-    ):
-        open_levels[workout_id].append(level)
-
+    assessments = _assess(workouts)
     outcomes, propagate = [], []
     for w in workouts:
-        facts = _facts(w["performed_on"], logs[w["id"]])
-        reasons = _reasons(w["id"], facts, painful, w["owner_id"])
-        level = level_for(reasons, open_levels[w["id"]])
-        closed_by_user_on = w["episode_closed_on"] if w["closed_by_user"] else None
-        opened_on, closed_on = episode_dates(facts, closed_by_user_on)
-        last = max(facts.logs, key=lambda log: log.logged_on, default=None)
+        a = assessments[w.pk]
+        last = a.latest
         outcomes.append(
             Outcome(
-                w["id"],
-                reasons,
-                level,
+                w.pk,
+                a.reasons,
+                a.level,
                 {
-                    "level": int(level),
-                    "reasons": [reason.value for reason in ordered(reasons)],
-                    "peak_pain": facts.peak_pain,
+                    "level": int(a.level),
+                    "reasons": [reason.value for reason in ordered(a.reasons)],
+                    "peak_pain": a.facts.peak_pain,
                     "last_log_on": last.logged_on if last else None,
                     "last_pain": last.pain if last else None,
-                    "episode_opened_on": opened_on,
-                    "episode_closed_on": closed_on,
-                    "closed_by_user": closed_by_user_on is not None and closed_on == closed_by_user_on,
+                    "episode_opened_on": a.opened_on,
+                    "episode_closed_on": a.closed_on,
+                    "closed_by_user": a.closed_by_user_on is not None and a.closed_on == a.closed_by_user_on,
                     "evaluated_at": now,
                 },
             )
         )
-        was_painful = (w["peak_pain"] or 0) >= RECURRING_PAIN
-        if was_painful != ((facts.peak_pain or 0) >= RECURRING_PAIN):
-            propagate.append((w["owner_id"], w["performed_on"]))
+        was_painful = (w.peak_pain or 0) >= RECURRING_PAIN
+        if was_painful != ((a.facts.peak_pain or 0) >= RECURRING_PAIN):
+            propagate.append((w.owner_id, w.performed_on))
 
     with transaction.atomic():
         new_alert_ids = _record_alerts(outcomes)
         _store_results(workouts, outcomes)
-        later_ids = mark_later_workouts_due(propagate, exclude=ids) if propagate else []
+        later_ids = mark_later_workouts_due(propagate, exclude=[w.pk for w in workouts]) if propagate else []
     if later_ids:
         # Their own logs did not change, so their peak pain cannot: no further ripple.
         new_alert_ids += evaluate_workouts(later_ids)
@@ -228,7 +235,7 @@ def _record_alerts(outcomes):
 
 def _store_results(workouts, outcomes):
     """One UPDATE: each workout's results, only where evaluation_due_at is still what we read."""
-    due_read = {w["id"]: w["evaluation_due_at"] for w in workouts}
+    due_read = {w.pk: w.evaluation_due_at for w in workouts}
     update_where_unchanged(
         Workout,
         "evaluation_due_at",

@@ -6,9 +6,9 @@ from django.utils import timezone
 from tracker.models import Exercise, PainLog, Workout
 
 
-def mark_evaluation_due(workout_ids):
+def mark_evaluation_due(workout_ids, now=None):
     """Flag workouts for the red-flag job; the periodic sweep catches up any lost message."""
-    Workout.objects.filter(pk__in=list(workout_ids)).update(evaluation_due_at=timezone.now())
+    Workout.objects.filter(pk__in=list(workout_ids)).update(evaluation_due_at=now or timezone.now())
 
 
 LOG_KEY_COLUMNS = ("workout_id", "logged_on")
@@ -71,7 +71,7 @@ def save_log(workout, logged_on, fields):
     else:
         with transaction.atomic():
             log.id = _fetch_id(upsert, params)
-            Workout.objects.filter(pk=workout.pk).update(evaluation_due_at=now)
+            mark_evaluation_due([workout.pk], now)
     return log, log.id == minted_id
 
 

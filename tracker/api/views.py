@@ -65,22 +65,17 @@ class WorkoutLogsView(APIView):
 class WorkoutLogView(APIView):
     """One day's log of a workout: PUT creates (201) or replaces (200) it; replays are harmless."""
 
-    def _workout_and_day(self, request, workout_id, logged_on):
-        workout = get_object_or_404(
-            owned_workouts(request.user)
-            .only(*TRIAGE_FIELDS)
-            .annotate(open_alert_level=Max("alerts__level", filter=Q(alerts__resolved_at__isnull=True))),
-            pk=workout_id,
-        )
+    @staticmethod
+    def _day(logged_on):
         try:
-            day = parse_iso_date(logged_on)
+            return parse_iso_date(logged_on)
         except ValidationError as exc:
             raise ValidationError({"logged_on": exc.detail}) from None
-        return workout, day
 
     @extend_schema(parameters=[LOGGED_ON], responses=PainLogSerializer)
     def get(self, request, workout_id, logged_on):
-        workout, day = self._workout_and_day(request, workout_id, logged_on)
+        workout = get_object_or_404(owned_workouts(request.user).only(*TRIAGE_FIELDS), pk=workout_id)
+        day = self._day(logged_on)
         log = get_object_or_404(workout.logs, logged_on=day)
         return Response(PainLogSerializer(log).data)
 
@@ -90,7 +85,13 @@ class WorkoutLogView(APIView):
         responses={200: SavedPainLogSerializer, 201: SavedPainLogSerializer},
     )
     def put(self, request, workout_id, logged_on):
-        workout, day = self._workout_and_day(request, workout_id, logged_on)
+        workout = get_object_or_404(
+            owned_workouts(request.user)
+            .only(*TRIAGE_FIELDS)
+            .annotate(open_alert_level=Max("alerts__level", filter=Q(alerts__resolved_at__isnull=True))),
+            pk=workout_id,
+        )
+        day = self._day(logged_on)
         serializer = PainLogSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         today = request.user.local_today()
