@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 
 from advice.content import CONDITIONS, PLAN_STEPS, SEE_DOCTOR_SOON_TIMING
 from recovery.levels import Level, Reason
-from recovery.rules import SEE_SOON
+from recovery.rules import SEE_SOON, DayView
 
 PAIN_SCALE = range(0, 11)
 SEVERE_PAIN = 7  # stop all training until it eases
@@ -20,6 +20,7 @@ CORE_WORK_DAY = 3
 RETURN_DAY = 4  # pain on this day or later is more than three days after the workout
 # "Stop all training" already says everything "no intense training" does, and more.
 STOP_REPLACES = frozenset({"rest_from_training"})
+NOTHING_KNOWN = DayView(pain=None, reasons=frozenset())
 
 
 @dataclass(frozen=True)
@@ -162,24 +163,25 @@ def usual_course(day: int) -> list[Step]:
 
 def plan_days(
     today_day: int,
-    latest_pain: int | None,
-    level: str,
-    reasons: Sequence[str] = (),
+    today: DayView,
+    past: Mapping[int, DayView] | None = None,
     days: Sequence[int] = range(0, 8),
-    pains_by_day: Mapping[int, int] | None = None,
 ) -> list[dict]:
-    """The plan for a run of days: logged pain up to today, the usual course after it.
+    """The plan for a run of days: what was known on each day up to today, the usual course after.
 
-    pains_by_day: the pain logged on each past day; a past day with no log uses latest_pain.
+    today: today's pain (the latest logged) and every open reason, unresolved alerts
+    included. past: each earlier day as it stood at its end (recovery.rules.day_view): its
+    own log, else the latest earlier one, and only the reasons raised by then. A past day
+    with no entry follows the usual course.
     """
     today_day = max(today_day, 0)
-    pains_by_day = pains_by_day or {}
+    past = past or {}
     plan = []
     for day in days:
         if day > today_day:
             steps = usual_course(day)
         else:
-            pain = latest_pain if day == today_day else pains_by_day.get(day, latest_pain)
-            steps = plan_for(day, pain, level, reasons)
+            view = today if day == today_day else past.get(day, NOTHING_KNOWN)
+            steps = plan_for(day, view.pain, view.level, [reason.value for reason in view.reasons])
         plan.append({"day": day, "steps": [step.to_dict() for step in steps]})
     return plan

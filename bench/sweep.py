@@ -28,7 +28,9 @@ def seed(n_workouts, rng):
     from accounts.models import User
 
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE recovery_alert, tracker_painlog, tracker_exercise, tracker_workout CASCADE")
+        cursor.execute(
+            "TRUNCATE recovery_alert, recovery_recovery, tracker_painlog, tracker_exercise, tracker_workout CASCADE"
+        )
     User.objects.filter(username__startswith="sweepbench").delete()
     n_users = max(1, n_workouts // WORKOUTS_PER_USER)
     User.objects.bulk_create([User(username=f"sweepbench{i}", password="!") for i in range(n_users)], batch_size=5000)
@@ -41,8 +43,7 @@ def seed(n_workouts, rng):
         workout_id = uuid.uuid4()
         performed_on = today - datetime.timedelta(days=rng.randrange(0, 365))
         owner = user_ids[i % len(user_ids)]
-        workouts.write(f"{workout_id}\t{owner}\t{performed_on}\t\t\\N\tf\tf\t\t{today}T00:00:00Z\t{today}T00:00:00Z"
-                       f"\t\\N\t\\N\tf\t\\N\t0\t[]\t\\N\t\\N\t\\N\t\\N\n")  # fmt: skip
+        workouts.write(f"{workout_id}\t{owner}\t{performed_on}\t\t\\N\tf\tf\t\t{today}T00:00:00Z\t{today}T00:00:00Z\n")
         base = rng.choice((1, 2, 3, 4, 6))
         for day in range(LOGS_PER_WORKOUT):
             pain = max(0, min(10, base - day // 2 + rng.choice((-1, 0, 0, 1))))
@@ -50,11 +51,7 @@ def seed(n_workouts, rng):
             quality = rng.choice(("", "ache", "stiffness", "ache", "sharp")) if pain else ""
             logs.append(f"{uuid.uuid4()}\t{workout_id}\t{performed_on + datetime.timedelta(days=day)}\t{pain}\t[]\t"
                         f"{quality}\t" + "\t".join(flags) + f"\t\t{today}T00:00:00Z\t{today}T00:00:00Z\n")  # fmt: skip
-    columns_w = (
-        "id, owner_id, performed_on, title, intensity, warmed_up, cooled_down, notes, created_at, updated_at, "
-        "episode_opened_on, episode_closed_on, closed_by_user, evaluation_due_at, level, reasons, peak_pain, "
-        "last_log_on, last_pain, evaluated_at"
-    )
+    columns_w = "id, owner_id, performed_on, title, intensity, warmed_up, cooled_down, notes, created_at, updated_at"
     columns_l = (
         "id, workout_id, logged_on, pain, locations, quality, radiates_to_legs, numbness_tingling, "
         "difficulty_standing, difficulty_bending, difficulty_walking, worse_at_rest, bladder_bowel_change, "
@@ -98,15 +95,20 @@ def sweep(batch_size, n_workouts):
     from recovery.evaluation import run_sweep
 
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE recovery_alert")
-        cursor.execute("UPDATE tracker_workout SET evaluation_due_at = now()")
+        cursor.execute("TRUNCATE recovery_alert, recovery_recovery")
+        # Every workout due, as if each had just been logged (what mark_due leaves).
+        cursor.execute(
+            "INSERT INTO recovery_recovery (workout_id, evaluation_due_at, level, reasons) "
+            "SELECT id, now(), 0, '[]' FROM tracker_workout"
+        )
+        cursor.execute("ANALYZE recovery_recovery")
     started = time.perf_counter()
     with tqdm(total=n_workouts, desc="sweep", unit="workout") as bar:
         _, raised = run_sweep(batch_size=batch_size, progress=bar.update)
     elapsed = time.perf_counter() - started
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM tracker_workout WHERE evaluated_at IS NOT NULL AND evaluation_due_at IS NULL"
+            "SELECT count(*) FROM recovery_recovery WHERE evaluated_at IS NOT NULL AND evaluation_due_at IS NULL"
         )
         (evaluated,) = cursor.fetchone()
     return elapsed, evaluated, raised

@@ -3,7 +3,7 @@
 Plain words; the app triages, it never diagnoses.
 """
 
-from recovery.levels import Level, Reason
+from recovery.levels import Reason
 from recovery.rules import ordered
 
 WHO = "an orthopaedic doctor or a physiotherapist"
@@ -57,10 +57,14 @@ def message_for(reason):
     return MESSAGES[Reason(reason)]
 
 
-def triage_message(reasons, level):
-    """The messages of the current reasons, most urgent first, as one text."""
-    if not reasons:
-        if level > Level.OK:
-            return "A warning sign you reported earlier is still open until your physiotherapist resolves it."
+def triage_message(reasons, open_alert_reasons=()):
+    """One text for the current reasons and the unresolved alerts, most urgent first.
+
+    The level is the highest of the same reasons (rules.level_for), so the first sentence
+    always speaks of it: at emergency, "get emergency care now", whichever log raised it.
+    A sign edited out of the logs keeps speaking until a person resolves its alert.
+    """
+    signs = ordered({Reason(reason) for reason in (*reasons, *open_alert_reasons)})
+    if not signs:
         return OK_MESSAGE
-    return " ".join(MESSAGES[reason] for reason in ordered(reasons))
+    return " ".join(MESSAGES[reason] for reason in signs)

@@ -38,6 +38,7 @@ class LogFacts:
     saddle_numbness: bool = False
     leg_weakness: bool = False
     both_legs: bool = False
+    updated_at: datetime.datetime | None = None  # when the log was last saved
 
     @property
     def limited_movement(self):
@@ -72,9 +73,26 @@ class WorkoutFacts:
     def day(self, log):
         return (log.logged_on - self.performed_on).days
 
+    def through(self, day):
+        """The same workout as its logs stood at the end of day index `day`."""
+        last = self.performed_on + datetime.timedelta(days=day)
+        return WorkoutFacts(self.performed_on, tuple(log for log in self.logs if log.logged_on <= last))
+
+    @property
+    def latest(self):
+        return max(self.logs, key=lambda log: log.logged_on, default=None)
+
     @property
     def peak_pain(self):
         return max((log.pain for log in self.logs), default=None)
+
+
+@dataclass(frozen=True)
+class PainfulWorkout:
+    """Another workout of the user with a log of pain >= RECURRING_PAIN (recurring_pain)."""
+
+    performed_on: datetime.date
+    painful_from: datetime.date  # the day of its first such log: it counts from then on
 
 
 def reasons_for(workout: WorkoutFacts, other_painful_workout_dates: Iterable[datetime.date] = ()):
@@ -115,9 +133,9 @@ def reasons_for(workout: WorkoutFacts, other_painful_workout_dates: Iterable[dat
     return reasons
 
 
-def level_for(reasons: Iterable[Reason], open_alert_levels: Iterable[int] = ()):
+def level_for(reasons: Iterable[Reason], open_alert_reasons: Iterable[Reason] = ()):
     """The highest level among the current reasons and the alerts no one has resolved."""
-    return max([Level.OK, *(reason.level for reason in reasons), *(Level(level) for level in open_alert_levels)])
+    return max([Level.OK, *(Reason(reason).level for reason in (*reasons, *open_alert_reasons))])
 
 
 def ordered(reasons: Iterable[Reason]):
@@ -126,12 +144,26 @@ def ordered(reasons: Iterable[Reason]):
     return sorted(reasons, key=lambda reason: (-reason.level, reason not in SEE_SOON, table.index(reason)))
 
 
-def episode_dates(workout: WorkoutFacts, closed_by_user_on: datetime.date | None = None):
+@dataclass(frozen=True)
+class UserClosing:
+    """The user marked the episode recovered."""
+
+    on: datetime.date  # their local day
+    at: datetime.datetime  # the moment
+
+    def undone_by(self, log):
+        """A log with pain or a sign, for a later day or saved after the closing, reopens it."""
+        saved_after = log.updated_at is not None and log.updated_at > self.at
+        return not log.clean and (log.logged_on > self.on or saved_after)
+
+
+def episode_dates(workout: WorkoutFacts, closing: UserClosing | None = None):
     """(opened_on, closed_on) of the recovery episode that follows the workout.
 
-    Open from the first log with pain >= 1; closed on the second of two consecutive
-    calendar days whose logs both have pain 0 and no sign ticked, or on the day the user
-    marked it recovered. A painful log after a closing reopens it.
+    Open from the first log with pain >= 1 or any sign ticked (an emergency screen with
+    pain 0 opens one); closed on the second of two consecutive calendar days whose logs
+    both have pain 0 and no sign ticked, or on the day the user marked it recovered. A log
+    with pain or a sign after a closing (for a later day, or saved after the user's) reopens it.
     """
     logs = sorted(workout.logs, key=lambda log: log.logged_on)
     opened_on = closed_on = None
@@ -139,7 +171,7 @@ def episode_dates(workout: WorkoutFacts, closed_by_user_on: datetime.date | None
     for log in logs:
         clean = log.clean
         if opened_on is None:
-            if log.pain >= 1:
+            if not clean:
                 opened_on = log.logged_on
         elif closed_on is not None:
             if not clean:
@@ -147,7 +179,29 @@ def episode_dates(workout: WorkoutFacts, closed_by_user_on: datetime.date | None
         elif clean and previous_clean is not None and (log.logged_on - previous_clean).days == 1:
             closed_on = log.logged_on
         previous_clean = log.logged_on if clean else None
-    user_closed = opened_on is not None and closed_on is None and closed_by_user_on is not None
-    if user_closed and not any(log.logged_on > closed_by_user_on and not log.clean for log in logs):
-        closed_on = closed_by_user_on
+    user_closed = opened_on is not None and closed_on is None and closing is not None
+    if user_closed and not any(closing.undone_by(log) for log in logs):
+        closed_on = closing.on
     return opened_on, closed_on
+
+
+@dataclass(frozen=True)
+class DayView:
+    """What the logs up to the end of one day said: that day's pain and the reasons raised."""
+
+    pain: int | None  # the day's log, else the latest earlier log's; None before any log
+    reasons: frozenset
+
+    @property
+    def level(self):
+        return level_for(self.reasons)
+
+
+def day_view(workout: WorkoutFacts, others: Iterable[PainfulWorkout], day: int):
+    """The workout as it stood at the end of day index `day`: only the logs up to that day,
+    and only other workouts already painful by then, count (a later log never rewrites it)."""
+    known = workout.through(day)
+    last = workout.performed_on + datetime.timedelta(days=day)
+    latest = known.latest
+    reasons = reasons_for(known, [other.performed_on for other in others if other.painful_from <= last])
+    return DayView(latest.pain if latest else None, frozenset(reasons))

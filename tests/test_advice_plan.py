@@ -7,6 +7,8 @@ import pytest
 
 from advice import content
 from advice.plan import Step, plan_days, plan_for, usual_course
+from recovery.levels import Reason
+from recovery.rules import DayView
 
 # The clinic article sits next to the repository (product.md: ../seed/), not inside it.
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "back-pain-after-gym.txt"
@@ -217,8 +219,13 @@ def test_no_log_yet_follows_the_usual_course():
     ]
 
 
+def view(pain, *reasons):
+    return DayView(pain, frozenset(Reason(reason) for reason in reasons))
+
+
 def test_plan_days_shape():
-    plan = plan_days(today_day=3, latest_pain=2, level="caution", pains_by_day={0: 8, 1: 5})
+    past = {0: view(8, "severe_pain"), 1: view(5, "severe_pain"), 2: view(5, "severe_pain")}
+    plan = plan_days(today_day=3, today=view(2, "severe_pain"), past=past)
     assert [entry["day"] for entry in plan] == list(range(0, 8))
     for entry in plan:
         assert set(entry) == {"day", "steps"}
@@ -227,7 +234,7 @@ def test_plan_days_shape():
     by_day = {entry["day"]: [step["code"] for step in entry["steps"]] for entry in plan}
     assert by_day[0] == DAY_0_STOP  # the pain logged that day
     assert by_day[1] == DAYS_1_2  # 5 logged on day 1
-    assert by_day[2] == DAYS_1_2  # no log: falls back to the latest pain
+    assert by_day[2] == DAYS_1_2  # as known at the end of day 2
     assert by_day[3] == RESUME  # today, latest pain 2
     for day in range(4, 8):
         assert by_day[day] == codes(usual_course(day))
@@ -235,8 +242,17 @@ def test_plan_days_shape():
     assert not any(step["condition"] for entry in plan[:4] for step in entry["steps"])
 
 
+def test_each_past_day_keeps_its_own_level_and_today_takes_the_current_one():
+    plan = plan_days(today_day=5, today=view(3, "persistent_pain", "cauda_equina"), past={0: view(2), 4: view(3)})
+    by_day = {entry["day"]: [step["code"] for step in entry["steps"]] for entry in plan}
+    assert by_day[0] == DAY_0  # nothing flagged was known on day 0
+    assert by_day[4] == ["see_doctor", *GENTLE]  # pain on day 4 is persistent pain, known that day
+    assert by_day[5] == ["see_doctor_now"]  # today: the emergency leads, and nothing else
+    assert by_day[1] == codes(plan_for(1, None, "ok"))  # a past day before any log: the usual course
+
+
 def test_plan_days_before_any_log_and_custom_range():
-    plan = plan_days(today_day=-1, latest_pain=None, level="ok", days=range(0, 3))
+    plan = plan_days(today_day=-1, today=view(None), days=range(0, 3))
     assert [entry["day"] for entry in plan] == [0, 1, 2]
     assert [step["code"] for step in plan[0]["steps"]] == DAY_0
     assert plan[1]["steps"] == [step.to_dict() for step in usual_course(1)]

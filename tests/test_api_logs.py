@@ -6,6 +6,7 @@ import time_machine
 
 from tests.conftest import client_for
 from tests.factories import PainLogFactory, UserFactory, WorkoutFactory
+from tests.recovery_helpers import due_at
 from tracker.models import PainLog
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
@@ -44,10 +45,9 @@ def test_replaying_the_same_put_keeps_one_row(api, workout):
 
 
 def test_put_marks_the_workout_for_evaluation(api, workout):
-    assert workout.evaluation_due_at is None
+    assert due_at(workout) is None
     api.put(log_url(workout), {"pain": 3}, format="json")
-    workout.refresh_from_db()
-    assert workout.evaluation_due_at is not None
+    assert due_at(workout) is not None
 
 
 def test_every_field_round_trips(api, workout):
@@ -108,8 +108,7 @@ def test_bad_log_input_is_a_400_naming_the_field_and_stores_nothing(api, workout
     assert response.status_code == 400
     assert field in response.json()
     assert not PainLog.objects.exists()
-    workout.refresh_from_db()
-    assert workout.evaluation_due_at is None
+    assert due_at(workout) is None
 
 
 @pytest.mark.parametrize("payload, field", BAD_LOGS)

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from recovery.models import Recovery
 from tests.factories import WorkoutFactory
 from tracker.api.serializers import SIGN_FIELDS
 from tracker.models import PainLog, Workout
@@ -39,7 +40,8 @@ days = st.dates(datetime.date(2026, 1, 1), datetime.date(2027, 12, 31)).map(str)
 def snapshot():
     return (
         list(PainLog.objects.order_by("id").values()),
-        list(Workout.objects.order_by("id").values("id", "evaluation_due_at", "updated_at")),
+        list(Workout.objects.order_by("id").values("id", "updated_at")),
+        list(Recovery.objects.order_by("pk").values()),
     )
 
 
@@ -47,7 +49,7 @@ def snapshot():
 @given(body=any_json, day=days)
 def test_no_json_body_causes_a_server_error_and_400_changes_nothing(api, patient, body, day):
     workout = Workout.objects.filter(owner=patient).first() or WorkoutFactory(
-        owner=patient, performed_on=datetime.date.today() - datetime.timedelta(days=3)
+        owner=patient, performed_on=patient.local_today() - datetime.timedelta(days=3)
     )
     before = snapshot()
     response = api.put(f"/api/v1/workouts/{workout.pk}/logs/{day}/", json.dumps(body), content_type="application/json")

@@ -7,6 +7,7 @@ from recovery.evaluation import evaluate_workouts
 from recovery.models import Alert
 from tests.conftest import NOW, TODAY
 from tests.factories import AlertFactory, PainLogFactory, WorkoutFactory
+from tests.recovery_helpers import stored
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -61,8 +62,8 @@ def test_closing_the_episode(api, flagged):
     body = api.post(f"/api/v1/workouts/{flagged.pk}/recovery/close/").json()
     assert body["open"] is False and body["episode_closed_on"] == str(TODAY)
     evaluate_workouts([flagged.pk])
-    flagged.refresh_from_db()
-    assert flagged.closed_by_user and flagged.episode_closed_on == TODAY
+    row = stored(flagged)
+    assert row.closed_by_user_on == TODAY and row.closed_on == TODAY and not row.open
     assert api.get(f"/api/v1/workouts/{flagged.pk}/recovery/").json()["open"] is False
     assert api.post(f"/api/v1/workouts/{flagged.pk}/recovery/close/").status_code == 200  # harmless twice
 
@@ -87,5 +88,4 @@ def test_another_users_alerts_and_recovery_are_404(other_api, flagged, method, p
     response = getattr(other_api, method)(path.format(alert=alert.pk, workout=flagged.pk))
     assert response.status_code == 404
     alert.refresh_from_db()
-    flagged.refresh_from_db()
-    assert alert.acknowledged_at is None and not flagged.closed_by_user
+    assert alert.acknowledged_at is None and stored(flagged).closed_by_user_on is None

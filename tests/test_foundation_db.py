@@ -6,10 +6,13 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from recovery.levels import Reason
+from recovery.models import Recovery
 from tests.factories import AlertFactory, ExerciseFactory, PainLogFactory, WorkoutFactory
-from tracker.models import PainLog, Workout
+from tests.recovery_helpers import due_at
+from tracker.models import PainLog
 
 pytestmark = pytest.mark.django_db
+ONE_DAY = datetime.timedelta(days=1)
 
 
 def assert_refused(make):
@@ -75,24 +78,38 @@ def test_alert_level_and_reason_must_be_known():
     assert_refused(lambda: AlertFactory(workout=workout, reason="bad_luck"))
 
 
-def test_episode_cannot_close_before_it_opened():
-    assert_refused(lambda: WorkoutFactory(episode_closed_on=datetime.date(2026, 1, 2)))
+def test_an_episode_cannot_close_before_it_opened():
+    workout = WorkoutFactory()
+    day = workout.performed_on
+    assert_refused(lambda: Recovery.objects.create(workout=workout, closed_on=day))
+    assert_refused(lambda: Recovery.objects.create(workout=workout, opened_on=day, closed_on=day - ONE_DAY))
+    Recovery.objects.create(workout=workout, opened_on=day, closed_on=day)
+
+
+def test_one_recovery_row_per_workout_and_a_known_level():
+    workout = WorkoutFactory()
+    assert_refused(lambda: Recovery.objects.create(workout=workout, level=4))
+    Recovery.objects.create(workout=workout)
+    assert_refused(lambda: Recovery.objects.create(workout=workout))
 
 
 def test_saving_or_deleting_a_log_flags_its_workout_for_evaluation():
     workout = WorkoutFactory()
-    assert workout.evaluation_due_at is None
+    assert due_at(workout) is None
     log = PainLog.objects.create(workout=workout, logged_on=workout.performed_on, pain=2)
-
-    def due():
-        workout.refresh_from_db()
-        return workout.evaluation_due_at
-
-    assert due() is not None
-    Workout.objects.filter(pk=workout.pk).update(evaluation_due_at=None)
+    assert due_at(workout) is not None
+    Recovery.objects.filter(pk=workout.pk).update(evaluation_due_at=None)
     log.pain = 5
     log.save()
-    assert due() is not None
-    Workout.objects.filter(pk=workout.pk).update(evaluation_due_at=None)
+    assert due_at(workout) is not None
+    Recovery.objects.filter(pk=workout.pk).update(evaluation_due_at=None)
     log.delete()
-    assert due() is not None
+    assert due_at(workout) is not None
+
+
+def test_a_log_and_its_due_flag_commit_or_roll_back_together():
+    workout = WorkoutFactory()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        PainLog.objects.create(workout=workout, logged_on=workout.performed_on, pain=2)
+        raise RuntimeError("the request failed after the save")
+    assert not PainLog.objects.exists() and due_at(workout) is None

@@ -7,13 +7,14 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from recovery.evaluation import evaluate_workouts, run_sweep
+from recovery import evaluation
+from recovery.evaluation import Assessment, evaluate_workouts, run_sweep
 from recovery.levels import Level
-from recovery.models import Alert
-from recovery.tasks import evaluate_workout, sweep
+from recovery.models import Alert, Recovery
+from recovery.tasks import sweep
 from tests.conftest import NOW, TODAY
 from tests.factories import PainLogFactory, UserFactory, WorkoutFactory
-from tracker.models import Workout
+from tests.recovery_helpers import due_at, stored
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -53,7 +54,7 @@ def test_severe_pain_says_stop_training(api, workout):
 def test_evaluation_records_one_alert_per_reason_however_often_it_runs(api, workout):
     put(api, workout, 1, pain=7, radiates_to_legs=True)
     for _ in range(3):
-        evaluate_workout(str(workout.pk))
+        evaluate_workouts([workout.pk])
         sweep()
     assert sorted(Alert.objects.values_list("reason", "level")) == [
         ("radiating_pain", Level.SEE_DOCTOR),
@@ -65,13 +66,13 @@ def test_evaluation_records_one_alert_per_reason_however_often_it_runs(api, work
 
 def test_an_edit_that_removes_a_sign_keeps_the_alert_and_the_level(api, workout):
     put(api, workout, 1, pain=3, numbness_tingling=True)
-    evaluate_workout(str(workout.pk))
+    evaluate_workouts([workout.pk])
     triage = put(api, workout, 1, pain=3).json()["triage"]  # the sign is edited away
-    evaluate_workout(str(workout.pk))
+    evaluate_workouts([workout.pk])
     assert Alert.objects.filter(reason="numbness_tingling", resolved_at=None).count() == 1
     assert triage["level"] == "see_doctor" and triage["reasons"] == []
-    workout.refresh_from_db()
-    assert workout.level == Level.SEE_DOCTOR
+    assert triage["message"].startswith("You reported numbness or tingling")
+    assert stored(workout).level == Level.SEE_DOCTOR
     Alert.objects.update(resolved_at=NOW)
     assert put(api, workout, 1, pain=3).json()["triage"]["level"] == "ok"
 
@@ -81,41 +82,36 @@ def test_evaluation_stores_results_and_the_episode(api, workout):
     put(api, workout, 1, pain=2)
     put(api, workout, 2, pain=0)
     put(api, workout, 3, pain=0)
-    evaluate_workout(str(workout.pk))
-    workout.refresh_from_db()
-    assert workout.evaluation_due_at is None
-    assert (workout.level, workout.reasons, workout.peak_pain, workout.last_pain) == (0, [], 4, 0)
-    assert workout.episode_opened_on == workout.performed_on
-    assert workout.episode_closed_on == workout.performed_on + datetime.timedelta(days=3)
-
-
-def test_a_log_saved_during_evaluation_leaves_the_workout_due(api, workout):
-    put(api, workout, 0, pain=4)
-    workout.refresh_from_db()
-    read = workout.evaluation_due_at
-    with time_machine.travel(NOW + datetime.timedelta(seconds=5), tick=False):
-        put(api, workout, 1, pain=5)  # lands after the evaluation read the workout ...
-    Workout.objects.filter(pk=workout.pk).update(evaluation_due_at=read)  # ... as the evaluation saw it
     evaluate_workouts([workout.pk])
-    workout.refresh_from_db()
-    assert workout.evaluation_due_at is None
-    # now the other order: the flag moved on after the read
-    put(api, workout, 2, pain=5)
-    from recovery import evaluation
+    row = stored(workout)
+    assert row.evaluation_due_at is None
+    assert (row.level, row.reasons, row.peak_pain, row.last_pain) == (0, [], 4, 0)
+    assert row.opened_on == workout.performed_on
+    assert row.closed_on == workout.performed_on + datetime.timedelta(days=3)
 
-    original = evaluation._store_results
 
-    def store_after_a_new_log(workouts, outcomes):
-        Workout.objects.filter(pk=workout.pk).update(evaluation_due_at=NOW + datetime.timedelta(minutes=1))
-        original(workouts, outcomes)
+def test_a_log_saved_during_evaluation_leaves_the_workout_due(api, workout, monkeypatch):
+    put(api, workout, 0, pain=4)
+    real_assess = evaluation.assess
 
-    evaluation._store_results = store_after_a_new_log
-    try:
-        evaluate_workouts([workout.pk])
-    finally:
-        evaluation._store_results = original
-    workout.refresh_from_db()
-    assert workout.evaluation_due_at is not None, "still due: the sweep will look again"
+    def assess_then_a_log_arrives(workouts, *args):
+        assessed = real_assess(workouts, *args)  # the evaluation has read the logs ...
+        with time_machine.travel(NOW + datetime.timedelta(seconds=5), tick=False):
+            assert put(api, workout, 1, pain=8).status_code == 201  # ... when another request saves one
+        return assessed
+
+    monkeypatch.setattr(evaluation, "assess", assess_then_a_log_arrives)
+    evaluate_workouts([workout.pk])
+    monkeypatch.setattr(evaluation, "assess", real_assess)
+    assert due_at(workout) is not None, "its results are stale: still due"
+    assert stored(workout).evaluated_at is None, "nothing stale was stored"
+    assert not Alert.objects.filter(reason="severe_pain").exists()
+
+    with time_machine.travel(NOW + datetime.timedelta(minutes=5), tick=False):
+        run_sweep()  # the next run sees the new log
+    assert due_at(workout) is None
+    assert Alert.objects.filter(workout=workout, reason="severe_pain").exists()
+    assert stored(workout).peak_pain == 8
 
 
 def test_recurring_pain_reaches_later_workouts_when_an_earlier_one_changes(api, patient):
@@ -128,7 +124,7 @@ def test_recurring_pain_reaches_later_workouts_when_an_earlier_one_changes(api, 
     assert not Alert.objects.filter(reason="recurring_pain").exists()
 
     put(api, early, 0, pain=5)  # the third painful workout is an earlier one
-    evaluate_workout(str(early.pk))
+    evaluate_workouts([early.pk])
     assert list(Alert.objects.filter(reason="recurring_pain").values_list("workout_id", flat=True)) == [late.pk]
 
 
@@ -153,7 +149,7 @@ def test_the_sweep_catches_up_every_due_workout(patient):
         PainLogFactory(workout=w, logged_on=TODAY, pain=2)  # day 6: persistent_pain
     evaluated, raised = run_sweep(batch_size=2)
     assert (evaluated, raised) == (3, 3)
-    assert not Workout.objects.filter(evaluation_due_at__isnull=False).exists()
+    assert not Recovery.objects.filter(evaluation_due_at__isnull=False).exists()
     assert run_sweep() == (0, 0)
 
 
@@ -178,22 +174,18 @@ def test_the_sweep_uses_a_constant_number_of_queries_per_batch():
 
 def test_one_bad_workout_does_not_block_the_sweep(patient, monkeypatch):
     good, bad = (WorkoutFactory(owner=patient, performed_on=TODAY - datetime.timedelta(days=5)) for _ in range(2))
-    for w in (good, bad):
-        PainLogFactory(workout=w, logged_on=TODAY, pain=3)
-    from recovery import evaluation
+    PainLogFactory(workout=good, logged_on=TODAY, pain=3)
+    PainLogFactory(workout=bad, logged_on=TODAY, pain=9)
+    real = Assessment.reasons.func
 
-    real = evaluation._reasons
-
-    def fails_for_bad(workout_id, *args):
-        if workout_id == bad.pk:
+    def reasons_unless_bad(assessment):
+        if assessment.facts.peak_pain == 9:
             raise ValueError("corrupt row")
-        return real(workout_id, *args)
+        return real(assessment)
 
-    monkeypatch.setattr(evaluation, "_reasons", fails_for_bad)
+    monkeypatch.setattr(Assessment, "reasons", property(reasons_unless_bad))
     assert run_sweep() == (2, 1)
-    good.refresh_from_db()
-    bad.refresh_from_db()
-    assert good.evaluation_due_at is None and bad.evaluation_due_at is not None
+    assert due_at(good) is None and due_at(bad) is not None
     assert Alert.objects.filter(workout=good, reason="persistent_pain").exists()
 
 
@@ -204,13 +196,6 @@ def test_recovery_sweep_command(patient, capsys):
     PainLogFactory(workout=w, logged_on=TODAY, pain=8)
     call_command("recovery_sweep")
     assert "1 workouts evaluated, 1 new alerts." in capsys.readouterr().out
-
-
-def test_the_sweep_is_scheduled_every_five_minutes():
-    from config.celery import app
-
-    entry = app.conf.beat_schedule["recovery-sweep"]
-    assert entry["task"] == "recovery.sweep" and entry["schedule"] == 300.0
 
 
 def test_the_put_triage_reads_the_other_days_logs(api, workout):

@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from config.celery import app as celery_app
 from recovery.models import Alert
-from recovery.tasks import evaluate_workout, sweep
+from recovery.tasks import evaluate_workouts, sweep
 from tests.conftest import client_for
 from tests.factories import UserFactory, WorkoutFactory
-from tracker.models import PainLog, Workout
+from tests.recovery_helpers import due_at
+from tracker.models import PainLog
 
 
 def wait_for(predicate, timeout=30):
@@ -34,10 +35,10 @@ def test_a_red_flag_becomes_one_alert_via_the_worker_without_the_sweep(celery_wo
     )
     assert response.status_code == 201
     assert wait_for(lambda: Alert.objects.filter(workout=workout).count() == 2), "the worker raised no alert"
-    assert wait_for(lambda: Workout.objects.get(pk=workout.pk).evaluation_due_at is None)
+    assert wait_for(lambda: due_at(workout) is None)
 
     for _ in range(2):  # the task and the sweep again: still one alert per reason
-        evaluate_workout.delay(str(workout.pk))
+        evaluate_workouts.delay([str(workout.pk)])
         sweep()
     time.sleep(1)
     assert sorted(Alert.objects.filter(workout=workout).values_list("reason", flat=True)) == [

@@ -17,7 +17,7 @@ class PainLogInline(admin.TabularInline):
 
 @admin.register(Workout)
 class WorkoutAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "owner", "performed_on", "intensity", "episode_opened_on", "episode_closed_on")
+    list_display = ("__str__", "owner", "performed_on", "intensity")
     list_filter = ("performed_on",)
     search_fields = ("owner__username", "title")
     list_select_related = ("owner",)

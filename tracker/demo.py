@@ -8,10 +8,10 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
 from tracker.models import Exercise, PainLog, Workout
+from tracker.services import add_logs
 
 DEMO_PASSWORD = "rebound-demo-2026"
 
@@ -82,6 +82,36 @@ PATIENTS = [
         [DemoWorkout(1, "Deadlift day", DEADLIFTS, [(0, 6, {}), (1, 8, {"both_legs": True, "saddle_numbness": True})])],
     ),
     DemoPatient(
+        "demo_alex",
+        "America/Chicago",
+        "so stiff they can hardly stand up straight or walk, with shooting pain (limited_movement, sharp_pain)",
+        [
+            DemoWorkout(
+                1,
+                "Heavy rows",
+                [("Bent-over row", 70, 5, 5), ("Good morning", 50, 3, 10)],
+                [
+                    (0, 4, {"quality": "stiffness", "locations": ["lower_back"]}),
+                    (1, 6, {"quality": "shooting", "difficulty_standing": True, "difficulty_walking": True}),
+                ],
+                cooled_down=False,
+            )
+        ],
+    ),
+    DemoPatient(
+        "demo_taylor",
+        "Europe/Madrid",
+        "no pain today, but a leg growing weaker and new bladder trouble (cauda_equina: emergency at pain 0)",
+        [
+            DemoWorkout(
+                2,
+                "Deadlift volume",
+                DEADLIFTS,
+                [(0, 3, {}), (1, 2, {}), (2, 0, {"leg_weakness": True, "bladder_bowel_change": True})],
+            )
+        ],
+    ),
+    DemoPatient(
         "demo_morgan",
         "Asia/Tokyo",
         "pain of 5 or more after three workouts within 30 days (recurring_pain)",
@@ -113,7 +143,6 @@ def _user(username, tz, is_physio=False):
 def _patient(spec):
     user = _user(spec.username, spec.timezone)
     today = user.local_today()
-    now = timezone.now()
     for demo in spec.workouts:
         performed_on = today - datetime.timedelta(days=demo.days_ago)
         workout = Workout.objects.create(
@@ -123,15 +152,17 @@ def _patient(spec):
             intensity=8,
             warmed_up=demo.warmed_up,
             cooled_down=demo.cooled_down,
-            evaluation_due_at=now,
         )
         Exercise.objects.bulk_create(
             Exercise(workout=workout, position=i, name=name, load_kg=load, sets=sets, reps=reps)
             for i, (name, load, sets, reps) in enumerate(demo.exercises)
         )
-        PainLog.objects.bulk_create(
-            PainLog(workout=workout, logged_on=performed_on + datetime.timedelta(days=day), pain=pain, **extra)
-            for day, pain, extra in demo.logs
-            if performed_on + datetime.timedelta(days=day) <= today
+        add_logs(
+            workout,
+            [
+                PainLog(workout=workout, logged_on=performed_on + datetime.timedelta(days=day), pain=pain, **extra)
+                for day, pain, extra in demo.logs
+                if performed_on + datetime.timedelta(days=day) <= today
+            ],
         )
     return user

@@ -5,11 +5,12 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
-from django.utils import timezone
+
+from tracker.signals import logs_changed
 
 
 class Workout(models.Model):
-    """A gym session, and the recovery episode that may follow it."""
+    """A gym session. The recovery that follows it is recovery's (recovery.models.Recovery)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workouts")
@@ -22,50 +23,16 @@ class Workout(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # The recovery episode (product.md, "Episode"): open from the first log with pain,
-    # closed by two pain-free days in a row or by the user.
-    episode_opened_on = models.DateField(null=True, blank=True)
-    episode_closed_on = models.DateField(null=True, blank=True)
-    closed_by_user = models.BooleanField(default=False)
-
-    # Set when the workout's logs change and cleared once the red-flag job has evaluated
-    # them; the periodic sweep catches up whatever is still set.
-    evaluation_due_at = models.DateTimeField(null=True, blank=True, editable=False)
-
-    # The red-flag job's last evaluation, kept for lists and dashboards.
-    level = models.PositiveSmallIntegerField(default=0, help_text="0 ok, 1 caution, 2 see_doctor, 3 emergency.")
-    reasons = models.JSONField(default=list, blank=True)
-    peak_pain = models.PositiveSmallIntegerField(null=True, blank=True)
-    last_log_on = models.DateField(null=True, blank=True)
-    last_pain = models.PositiveSmallIntegerField(null=True, blank=True)
-    evaluated_at = models.DateTimeField(null=True, blank=True, editable=False)
-
     class Meta:
         ordering = ["-performed_on", "-created_at"]
         indexes = [
             # A user's workouts by date: the workout list, recurring_pain's 30-day window.
             models.Index(fields=["owner", "-performed_on"], name="workout_owner_date_idx"),
-            # Open episodes of a user: recovery/today, reminders, the dashboard.
-            models.Index(
-                fields=["owner", "performed_on"],
-                condition=Q(episode_opened_on__isnull=False, episode_closed_on__isnull=True),
-                name="workout_open_episode_idx",
-            ),
-            # The periodic sweep: workouts whose logs changed since their last evaluation.
-            models.Index(
-                fields=["evaluation_due_at", "id"],
-                condition=Q(evaluation_due_at__isnull=False),
-                name="workout_evaluation_due_idx",
-            ),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(intensity__isnull=True) | Q(intensity__gte=1, intensity__lte=10),
                 name="workout_intensity_1_10",
-            ),
-            models.CheckConstraint(
-                condition=Q(episode_closed_on__isnull=True) | Q(episode_opened_on__isnull=False),
-                name="workout_episode_closed_after_opened",
             ),
         ]
 
@@ -155,17 +122,17 @@ class PainLog(models.Model):
     def __str__(self):
         return f"pain {self.pain} on {self.logged_on}"
 
-    # Saving or deleting a log one at a time (the admin, scripts) flags its workout for the
-    # red-flag job too; the API's upsert does it in its own transaction.
+    # Saving or deleting a log one at a time (the admin, scripts) announces the change in
+    # the same transaction, as the API's upsert does (tracker.services.save_log).
     def save(self, *args, **kwargs):
         with transaction.atomic():
             super().save(*args, **kwargs)
-            Workout.objects.filter(pk=self.workout_id).update(evaluation_due_at=timezone.now())
+            logs_changed.send(sender=PainLog, workout_ids=[self.workout_id])
 
     def delete(self, *args, **kwargs):
         with transaction.atomic():
             result = super().delete(*args, **kwargs)
-            Workout.objects.filter(pk=self.workout_id).update(evaluation_due_at=timezone.now())
+            logs_changed.send(sender=PainLog, workout_ids=[self.workout_id])
         return result
 
     @property

@@ -1,15 +1,20 @@
-from django.shortcuts import get_object_or_404
+from django.http import Http404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from advice.api.serializers import PlanDaySerializer, RecoverySerializer
-from advice.services import STATE_FIELDS, open_episodes_today, recovery_entry, whole_plan
-from tracker.access import owned_workouts
+from advice.services import recoveries, todays_recoveries, user_workout, whole_plan
+from recovery.evaluation import assess
+from recovery.state import close_by_user
 
 
 def _workout(request, workout_id):
-    return get_object_or_404(owned_workouts(request.user).only(*STATE_FIELDS), pk=workout_id)
+    workout = user_workout(request.user, workout_id)
+    if workout is None:
+        raise Http404
+    return workout
 
 
 class RecoveryView(APIView):
@@ -18,12 +23,27 @@ class RecoveryView(APIView):
 
     @extend_schema(responses=RecoverySerializer)
     def get(self, request, workout_id):
-        entry = recovery_entry(_workout(request, workout_id), request.user.local_today())
-        return Response(RecoverySerializer(entry).data)
+        workout = _workout(request, workout_id)
+        (resource,) = recoveries(request.user.pk, [workout], request.user.local_today())
+        return Response(RecoverySerializer(resource).data)
+
+
+class CloseRecoveryView(APIView):
+    """The user marks the episode recovered (a later log with pain or a sign reopens it)."""
+
+    @extend_schema(request=None, responses=RecoverySerializer)
+    def post(self, request, workout_id):
+        workout = _workout(request, workout_id)
+        today, now = request.user.local_today(), timezone.now()
+        if assess([workout])[workout.pk].open:
+            close_by_user(workout.pk, today, now)
+            workout.closed_by_user_on, workout.closed_by_user_at = today, now
+        (resource,) = recoveries(request.user.pk, [workout], today)
+        return Response(RecoverySerializer(resource).data)
 
 
 class PlanView(APIView):
-    """The whole plan, days 0-7: your logged pain up to today, the usual course after it."""
+    """The whole plan, days 0-7: each past day as it stood then, today, the usual course after."""
 
     @extend_schema(responses=PlanDaySerializer(many=True))
     def get(self, request, workout_id):
@@ -36,5 +56,4 @@ class TodayView(APIView):
 
     @extend_schema(responses=RecoverySerializer(many=True))
     def get(self, request):
-        entries = open_episodes_today(request.user, request.user.local_today())
-        return Response(RecoverySerializer(entries, many=True).data)
+        return Response(RecoverySerializer(todays_recoveries(request.user, request.user.local_today()), many=True).data)

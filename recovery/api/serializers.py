@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from recovery.levels import REASON_CODES, Level
+from recovery.levels import LEVEL_CODES, REASON_CODES, Level
 from recovery.models import Alert
 
 
@@ -15,3 +15,9 @@ class AlertSerializer(serializers.ModelSerializer):
 
     def get_level(self, alert) -> str:
         return Level(alert.level).code
+
+
+class TriageSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=LEVEL_CODES)
+    reasons = serializers.ListField(child=serializers.ChoiceField(choices=REASON_CODES))
+    message = serializers.CharField(allow_blank=True)

@@ -1,4 +1,3 @@
-from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from recovery.api import views
@@ -6,9 +5,4 @@ from recovery.api import views
 router = SimpleRouter(use_regex_path=False)
 router.register("alerts", views.AlertViewSet, basename="alert")
 
-urlpatterns = [
-    *router.urls,
-    path(
-        "workouts/<uuid:workout_id>/recovery/close/", views.CloseRecoveryView.as_view(), name="workout-recovery-close"
-    ),
-]
+urlpatterns = router.urls

@@ -9,7 +9,7 @@ from config.fields import (
     StrictDecimalField,
     StrictIntegerField,
 )
-from recovery.levels import LEVEL_CODES, REASON_CODES
+from recovery.api.serializers import TriageSerializer
 from tracker.models import NOTES_MAX_LENGTH, Location, Quality, Workout
 
 SIGN_FIELDS = [
@@ -172,12 +172,6 @@ class PainLogSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
             notes=data.get("notes", ""),
         )
         return fields
-
-
-class TriageSerializer(serializers.Serializer):
-    level = serializers.ChoiceField(choices=LEVEL_CODES)
-    reasons = serializers.ListField(child=serializers.ChoiceField(choices=REASON_CODES))
-    message = serializers.CharField(allow_blank=True)
 
 
 class SavedPainLogSerializer(PainLogSerializer):

@@ -1,4 +1,3 @@
-from django.db.models import Max, Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -8,13 +7,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.fields import parse_iso_date
-from recovery.enqueue import evaluate_after_commit
-from recovery.evaluation import LOG_FACT_FIELDS, triage
+from recovery.evaluation import LOG_FACT_FIELDS, assess, assessable, read_open_alert_reasons
 from tracker.access import owned_workouts
 from tracker.api.serializers import PainLogSerializer, SavedPainLogSerializer, WorkoutSerializer
 from tracker.services import delete_workout, save_log, save_workout
 
-TRIAGE_FIELDS = ("id", "owner_id", "performed_on", "episode_closed_on", "closed_by_user")
 LOGGED_ON = OpenApiParameter(
     "logged_on", OpenApiTypes.DATE, OpenApiParameter.PATH, description="The local day of the log, YYYY-MM-DD."
 )
@@ -40,15 +37,12 @@ class WorkoutViewSet(viewsets.ModelViewSet):
         serializer.instance = self._save(serializer, serializer.instance)
 
     def perform_destroy(self, instance):
-        for workout_id in delete_workout(instance):
-            evaluate_after_commit(workout_id)
+        delete_workout(instance)
 
     def _save(self, serializer, instance=None):
         fields = dict(serializer.validated_data)
         exercises = fields.pop("exercises", None)
-        workout, to_evaluate = save_workout(self.request.user, fields, exercises, instance)
-        for workout_id in to_evaluate:
-            evaluate_after_commit(workout_id)
+        workout = save_workout(self.request.user, fields, exercises, instance)
         return self.get_queryset().get(pk=workout.pk)
 
 
@@ -74,7 +68,7 @@ class WorkoutLogView(APIView):
 
     @extend_schema(parameters=[LOGGED_ON], responses=PainLogSerializer)
     def get(self, request, workout_id, logged_on):
-        workout = get_object_or_404(owned_workouts(request.user).only(*TRIAGE_FIELDS), pk=workout_id)
+        workout = get_object_or_404(owned_workouts(request.user).only("id", "performed_on"), pk=workout_id)
         day = self._day(logged_on)
         log = get_object_or_404(workout.logs, logged_on=day)
         return Response(PainLogSerializer(log).data)
@@ -85,12 +79,7 @@ class WorkoutLogView(APIView):
         responses={200: SavedPainLogSerializer, 201: SavedPainLogSerializer},
     )
     def put(self, request, workout_id, logged_on):
-        workout = get_object_or_404(
-            owned_workouts(request.user)
-            .only(*TRIAGE_FIELDS)
-            .annotate(open_alert_level=Max("alerts__level", filter=Q(alerts__resolved_at__isnull=True))),
-            pk=workout_id,
-        )
+        workout = get_object_or_404(assessable(owned_workouts(request.user)), pk=workout_id)
         day = self._day(logged_on)
         serializer = PainLogSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -101,17 +90,14 @@ class WorkoutLogView(APIView):
             raise ValidationError(
                 {"logged_on": [f"{day} is before the workout ({workout.performed_on}); log days on or after it."]}
             )
-        # The other days' logs are read first, so the triage below needs no read after the write.
+        # What the triage reads is read before the write, so it needs no read after it.
         other_days = list(workout.logs.exclude(logged_on=day).values(*LOG_FACT_FIELDS))
+        alert_reasons = read_open_alert_reasons([workout.pk]) if workout.has_open_alerts else {}
         fields = serializer.validated_fields()
         log, created = save_log(workout, day, fields)
-        evaluate_after_commit(workout.pk)
-        this_day = {name: fields[name] for name in LOG_FACT_FIELDS if name != "logged_on"}
-        log.triage = triage(
-            workout,
-            log_rows=[*other_days, {"logged_on": day, **this_day}],
-            open_levels=[] if workout.open_alert_level is None else [workout.open_alert_level],
-        )
+        this_day = {name: fields[name] for name in LOG_FACT_FIELDS if name not in ("logged_on", "updated_at")}
+        logs = {workout.pk: [*other_days, {"logged_on": day, "updated_at": log.updated_at, **this_day}]}
+        log.triage = assess([workout], logs, alert_reasons)[workout.pk].triage
         return Response(
             SavedPainLogSerializer(log).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )

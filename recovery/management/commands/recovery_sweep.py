@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from recovery.evaluation import run_sweep
-from tracker.models import Workout
+from recovery.models import Recovery
 
 
 class Command(BaseCommand):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch_size, **options):
         show_bar = sys.stderr.isatty() and options["verbosity"] > 0
-        total = Workout.objects.filter(evaluation_due_at__isnull=False).count() if show_bar else None
+        total = Recovery.objects.filter(evaluation_due_at__isnull=False).count() if show_bar else None
         with tqdm(total=total, desc="Evaluating", unit="workout", disable=not show_bar) as bar:
             evaluated, raised = run_sweep(batch_size=batch_size, progress=bar.update)
         self.stdout.write(f"{evaluated} workouts evaluated, {raised} new alerts.")

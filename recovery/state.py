@@ -1,0 +1,78 @@
+"""The one writer of recovery.models.Recovery: every write to a row goes through here.
+
+- mark_due: a workout's logs (or what recurring_pain reads of it) changed; evaluate it.
+- store_results: an evaluation's results, written only where the workout is still as
+  read, which also lowers the due flag.
+- close_by_user: the user marks the episode recovered.
+"""
+
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from config.sql import update_where_unchanged
+from recovery.models import Recovery
+from recovery.rules import RECURRING_WINDOW_DAYS
+from tracker.models import Workout
+
+# recurring_pain counts other workouts in the 30 days up to a workout's date.
+WINDOW = datetime.timedelta(days=RECURRING_WINDOW_DAYS - 1)
+RESULT_FIELDS = ("level", "reasons", "peak_pain", "last_log_on", "last_pain", "opened_on", "closed_on", "evaluated_at")
+
+
+def mark_due(workout_ids, now=None):
+    """Flag these workouts for evaluation, creating their rows on first use (one statement)."""
+    now = now or timezone.now()
+    Recovery.objects.bulk_create(
+        [Recovery(workout_id=workout_id, evaluation_due_at=now) for workout_id in dict.fromkeys(workout_ids)],
+        update_conflicts=True,
+        unique_fields=["workout"],
+        update_fields=["evaluation_due_at"],
+    )
+
+
+def workouts_counting(owner_dates, exclude=()):
+    """Ids of the workouts whose recurring_pain counts a workout of (owner, date): the
+    owner's workouts in the 30 days from that date (same-date ones included)."""
+    later = Q()
+    for owner_id, performed_on in owner_dates:
+        later |= Q(owner_id=owner_id, performed_on__gte=performed_on, performed_on__lte=performed_on + WINDOW)
+    if not later:
+        return []
+    return list(Workout.objects.filter(later).exclude(pk__in=list(exclude)).values_list("pk", flat=True))
+
+
+def store_results(rows):
+    """rows: (workout id, evaluation_due_at as read, {RESULT_FIELDS}). One UPDATE writes
+    each row's results and clears its due flag, only where the flag still holds the value
+    read: a log saved meanwhile leaves its workout due for the next run."""
+    return update_where_unchanged(
+        Recovery,
+        "evaluation_due_at",
+        [*RESULT_FIELDS, "evaluation_due_at"],
+        [(workout_id, due, *(results[name] for name in RESULT_FIELDS), None) for workout_id, due, results in rows],
+    )
+
+
+def close_by_user(workout_id, day, now=None):
+    """The user marks the episode recovered on their local `day`; due, so the stored copy follows."""
+    now = now or timezone.now()
+    Recovery.objects.update_or_create(
+        workout_id=workout_id,
+        defaults={"closed_by_user_on": day, "closed_by_user_at": now, "evaluation_due_at": now},
+    )
+
+
+def due_batch(limit, cutoff, after=None):
+    """[(evaluation_due_at, workout id)] of the oldest-flagged workouts, flagged no later
+    than cutoff, in (due, id) order after `after`.
+
+    Served by the partial index recovery_evaluation_due_idx. Seeking past the last batch
+    (keyset) rather than rescanning from the start skips the index entries that earlier
+    batches of the same run have just cleared.
+    """
+    due = Recovery.objects.filter(evaluation_due_at__isnull=False, evaluation_due_at__lte=cutoff)
+    if after is not None:
+        due = due.filter(Q(evaluation_due_at__gt=after[0]) | Q(evaluation_due_at=after[0], pk__gt=after[1]))
+    return list(due.order_by("evaluation_due_at", "pk").values_list("evaluation_due_at", "pk")[:limit])

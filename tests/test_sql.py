@@ -1,0 +1,78 @@
+"""config/sql.py: the three statements the ORM cannot say, on whichever database runs the
+suite (CI runs it on PostgreSQL and on SQLite)."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from config.sql import insert_ignoring_conflicts, update_where_unchanged, upsert_returning_pk
+from recovery.levels import Level, Reason
+from recovery.models import Alert, Recovery
+from tests.factories import WorkoutFactory
+from tracker.models import PainLog
+
+pytestmark = pytest.mark.django_db
+LOG_KEPT = ("id", "workout", "logged_on", "created_at")
+
+
+def test_upsert_returns_the_new_rows_key_then_the_existing_ones():
+    workout = WorkoutFactory()
+    first = PainLog(workout=workout, logged_on=workout.performed_on, pain=3, locations=["neck"])
+    assert upsert_returning_pk(first, unique=("workout", "logged_on"), keep=LOG_KEPT) == first.id
+    created_at = PainLog.objects.get().created_at
+
+    again = PainLog(workout=workout, logged_on=workout.performed_on, pain=6, quality="sharp")
+    assert again.id != first.id
+    assert upsert_returning_pk(again, unique=("workout", "logged_on"), keep=LOG_KEPT) == first.id
+    row = PainLog.objects.get()
+    assert (row.id, row.pain, row.quality, row.locations, row.created_at) == (first.id, 6, "sharp", [], created_at)
+
+
+def alert_row(workout, reason):
+    reason = Reason(reason)
+    return (workout.pk, reason.value, int(reason.level), "message", timezone.now(), "")
+
+
+ALERT_FIELDS = ("workout", "reason", "level", "message", "created_at", "resolution_note")
+
+
+def test_insert_ignoring_conflicts_returns_only_the_rows_it_inserted():
+    workout, other = WorkoutFactory(), WorkoutFactory()
+    existing = insert_ignoring_conflicts(Alert, ALERT_FIELDS, [alert_row(workout, "sharp_pain")], ("workout", "reason"))
+    rows = [alert_row(workout, "sharp_pain"), alert_row(workout, "severe_pain"), alert_row(other, "sharp_pain"),
+            alert_row(other, "cauda_equina"), alert_row(other, "sharp_pain")]  # fmt: skip
+    new = insert_ignoring_conflicts(Alert, ALERT_FIELDS, rows, ("workout", "reason"), chunk=2)
+    assert len(new) == 3 and not set(new) & set(existing)
+    assert set(Alert.objects.filter(pk__in=new).values_list("workout_id", "reason")) == {
+        (workout.pk, "severe_pain"),
+        (other.pk, "sharp_pain"),
+        (other.pk, "cauda_equina"),
+    }
+    assert Alert.objects.count() == 4
+
+
+def test_update_where_unchanged_writes_only_rows_still_as_read():
+    """Recovery's key is a one-to-one to a UUID primary key: the VALUES cast must follow it."""
+    read = timezone.now()
+    moved_on = read + datetime.timedelta(seconds=1)
+    still, changed, never_due = WorkoutFactory(), WorkoutFactory(), WorkoutFactory()
+    Recovery.objects.create(workout=still, evaluation_due_at=read)
+    Recovery.objects.create(workout=changed, evaluation_due_at=moved_on)  # a log arrived after the read
+    Recovery.objects.create(workout=never_due)
+    day = still.performed_on
+    values = (int(Level.SEE_DOCTOR), ["sharp_pain"], None, day, None)
+    fields = ["level", "reasons", "peak_pain", "opened_on", "evaluation_due_at"]
+    rows = [(still.pk, read, *values), (changed.pk, read, *values), (never_due.pk, None, *values)]
+    assert update_where_unchanged(Recovery, "evaluation_due_at", fields, rows) == 2
+
+    by_workout = {r.pk: r for r in Recovery.objects.all()}
+    for workout in (still, never_due):
+        row = by_workout[workout.pk]
+        assert (row.level, row.reasons, row.opened_on, row.evaluation_due_at) == (2, ["sharp_pain"], day, None)
+    row = by_workout[changed.pk]
+    assert (row.level, row.reasons, row.evaluation_due_at) == (0, [], moved_on)
+
+
+def test_update_where_unchanged_with_no_rows_does_nothing():
+    assert update_where_unchanged(Recovery, "evaluation_due_at", ["level"], []) == 0
