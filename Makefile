@@ -5,13 +5,13 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test demo lint format migrate sweep clean
+.PHONY: run test demo lint format migrate sweep clean lock
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Rebound needs Python 3.11 or newer; this is " + sys.version.split()[0])'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $(STAMP)
 
 ## run: set up, migrate, then run web + Celery worker + Celery beat in the foreground (Ctrl-C stops all)
@@ -46,3 +46,23 @@ migrate: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var
+
+## lock: recompile requirements.txt and requirements-dev.txt (every package pinned, with hashes)
+## from requirements.in and requirements-dev.in, with pip-tools in a throwaway venv.
+# Python 3.11, the version the image runs. Resolves against the package index pip is set up for;
+# index and find-links options are kept out of the files. Existing pins are kept where they
+# still resolve; `make lock LOCK_ARGS=--upgrade` (or `--upgrade-package NAME`) moves them.
+LOCK_PYTHON ?= $(PYTHON)
+PIP_TOOLS := pip-tools==7.6.2
+LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+lock:
+	@$(LOCK_PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "make lock compiles with Python 3.11 (the image'"'"'s); this is " + sys.version.split()[0] + ": set LOCK_PYTHON")'
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(LOCK_PYTHON) -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/python" -m pip install --quiet $(PIP_TOOLS); \
+	echo "pip-compile requirements.in -> requirements.txt"; \
+	CUSTOM_COMPILE_COMMAND="make lock" "$$tmp/venv/bin/pip-compile" $(LOCK_FLAGS) $(LOCK_ARGS) \
+		--output-file requirements.txt requirements.in; \
+	echo "pip-compile requirements-dev.in -> requirements-dev.txt"; \
+	CUSTOM_COMPILE_COMMAND="make lock" "$$tmp/venv/bin/pip-compile" $(LOCK_FLAGS) $(LOCK_ARGS) \
+		--output-file requirements-dev.txt requirements-dev.in
