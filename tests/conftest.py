@@ -1,3 +1,4 @@
+import asyncio
 import copy
 import datetime
 import os
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, connections
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
@@ -119,3 +120,64 @@ def celery_worker_process(transactional_db, tmp_path):
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Close the database connections a test opened while an event loop ran in its thread.
+
+    Django's connections are thread-local, except while an asyncio loop is running in the
+    thread (Playwright's sync API runs one for as long as its `with` block lasts): then they
+    are local to that loop's context. Those are connections of their own, which pytest-django
+    never sees (its teardown runs outside that context), so they stayed open and PostgreSQL
+    refused to drop the test database ("is being accessed by other users").
+    """
+    try:
+        return (yield)
+    finally:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+        else:
+            connections.close_all()
+
+
+def other_sessions_on_the_test_database(wait=5.0):
+    """The PostgreSQL sessions, other than ours, still connected to the test database.
+
+    Waits up to `wait` seconds for sessions on their way out (a process just stopped).
+    """
+    if connection.vendor != "postgresql":
+        return []
+    deadline = time.monotonic() + wait
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid, application_name, backend_start, state, left(query, 200) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            sessions = cursor.fetchall()
+        if not sessions or time.monotonic() > deadline:
+            return sessions
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, checked before it is dropped: nothing may hold it open.
+
+    PostgreSQL refuses to drop a database other sessions use; pytest-django would only warn
+    and leave the database behind. A session still open here is a connection some test,
+    thread or process never closed: fail, naming it.
+    """
+    yield
+    with django_db_blocker.unblock():
+        sessions = other_sessions_on_the_test_database()
+    if sessions:
+        pytest.fail(
+            "connections to the test database are still open at teardown (pid, application, started, "
+            "state, last query): " + "; ".join(repr(s) for s in sessions),
+            pytrace=False,
+        )
