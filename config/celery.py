@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -10,12 +11,19 @@ app = Celery("rebound")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# The beat schedule is code, reviewed like code.
-app.conf.beat_schedule = {
+
+# The beat schedule is code, reviewed like code. It is added once the configuration is loaded:
+# the interval is a setting (RECOVERY_SWEEP_SECONDS), and this module is imported (by
+# config/__init__.py) before Django's settings are.
+@app.on_after_configure.connect
+def schedule_periodic_tasks(sender, **kwargs):
+    every = settings.RECOVERY_SWEEP_SECONDS
     # Safety net: evaluates every workout whose logs changed but whose evaluation message
-    # was lost (broker down, worker killed). Expires so a backlog never piles up sweeps.
-    "recovery-sweep": {"task": "recovery.sweep", "schedule": 300.0, "options": {"expires": 290}},
-}
+    # was lost (broker down, worker killed). Expires before the next one is sent, so a
+    # backlog never piles up sweeps (290 s at the default 300).
+    sender.add_periodic_task(
+        float(every), sender.signature("recovery.sweep"), name="recovery-sweep", expires=every * 29 / 30
+    )
 
 
 @app.task(name="rebound.ping", ignore_result=False, acks_late=False)

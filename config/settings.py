@@ -149,6 +149,10 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = "UTC"
+# How often beat runs the recovery sweep (the schedule is in config/celery.py).
+RECOVERY_SWEEP_SECONDS = env_int("RECOVERY_SWEEP_SECONDS", 300)
+if RECOVERY_SWEEP_SECONDS < 1:
+    raise ImproperlyConfigured(f"RECOVERY_SWEEP_SECONDS must be at least 1; got {RECOVERY_SWEEP_SECONDS}.")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,3 +1,5 @@
+import asyncio
+import contextlib
 import copy
 import datetime
 import os
@@ -9,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, connections
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
@@ -86,36 +88,125 @@ def database_url_for_subprocess():
     return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db, tmp_path):
-    """A real `celery worker` process on the configured broker, on a queue of its own.
+@contextlib.contextmanager
+def celery_process(args, *, log_path, ready, env=None):
+    """A real Celery process (`python *args`) on the test database, running until the block ends.
 
-    The worker reads the test database, so tests using it must commit their data
-    (hence transactional_db).
+    Yields once `ready` appears in its log. On the way out it gets SIGTERM (a warm shutdown:
+    the task in hand finishes) and is waited for, so it no longer holds a connection to the
+    test database when pytest-django drops it.
     """
-    queue = f"tests-{uuid.uuid4().hex[:8]}"
-    previous_queue = celery_app.conf.task_default_queue
-    celery_app.conf.task_default_queue = queue
-    env = {**os.environ, "DATABASE_URL": database_url_for_subprocess(), "DEBUG": "1"}
-    log_path = tmp_path / "worker.log"
+    env = {**os.environ, "DATABASE_URL": database_url_for_subprocess(), "DEBUG": "1", **(env or {})}
     with open(log_path, "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue,
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO",
-             "-n", f"{queue}@%h"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        proc = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
-        while "ready." not in log_path.read_text():
+        while ready not in log_path.read_text():
             if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the Celery worker did not start:\n{log_path.read_text()}")
+                pytest.fail(f"{' '.join(args)} did not start:\n{log_path.read_text()}")
             time.sleep(0.2)
         yield proc
     finally:
-        celery_app.conf.task_default_queue = previous_queue
         proc.terminate()
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+
+
+def celery_worker_args(queue):
+    """`celery worker` as one process (solo pool) consuming `queue` only; `ready.` when it is up."""
+    return ["-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue, "--without-gossip",
+            "--without-mingle", "--without-heartbeat", "--loglevel=INFO", "-n", f"{queue}@%h"]  # fmt: skip
+
+
+def delete_queue(name):
+    """Remove a test's queue, its messages and its bindings from the configured broker."""
+    queue = celery_app.amqp.queues[name]  # made (direct exchange of the same name) if missing
+    with celery_app.connection_for_write() as conn:
+        bound = queue(conn.default_channel)
+        bound.declare()
+        bound.purge()
+        bound.delete()
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path):
+    """A real `celery worker` process on the configured broker, on a queue of its own.
+
+    The worker reads the test database, so tests using it must commit their data
+    (hence transactional_db). The process has `.queue` (the default queue while the
+    fixture lasts) and `.log_path`.
+    """
+    queue = f"tests-{uuid.uuid4().hex[:8]}"
+    previous_queue = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = queue
+    log_path = tmp_path / "worker.log"
+    try:
+        with celery_process(celery_worker_args(queue), log_path=log_path, ready="ready.") as proc:
+            proc.queue, proc.log_path = queue, log_path
+            yield proc
+    finally:
+        celery_app.conf.task_default_queue = previous_queue
+        delete_queue(queue)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Close the database connections a test opened while an event loop ran in its thread.
+
+    Django's connections are thread-local, except while an asyncio loop is running in the
+    thread (Playwright's sync API runs one for as long as its `with` block lasts): then they
+    are local to that loop's context. Those are connections of their own, which pytest-django
+    never sees (its teardown runs outside that context), so they stayed open and PostgreSQL
+    refused to drop the test database ("is being accessed by other users").
+    """
+    try:
+        return (yield)
+    finally:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+        else:
+            connections.close_all()
+
+
+def other_sessions_on_the_test_database(wait=5.0):
+    """The PostgreSQL sessions, other than ours, still connected to the test database.
+
+    Waits up to `wait` seconds for sessions on their way out (a process just stopped).
+    """
+    if connection.vendor != "postgresql":
+        return []
+    deadline = time.monotonic() + wait
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid, application_name, backend_start, state, left(query, 200) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            sessions = cursor.fetchall()
+        if not sessions or time.monotonic() > deadline:
+            return sessions
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, checked before it is dropped: nothing may hold it open.
+
+    PostgreSQL refuses to drop a database other sessions use; pytest-django would only warn
+    and leave the database behind. A session still open here is a connection some test,
+    thread or process never closed: fail, naming it.
+    """
+    yield
+    with django_db_blocker.unblock():
+        sessions = other_sessions_on_the_test_database()
+    if sessions:
+        pytest.fail(
+            "connections to the test database are still open at teardown (pid, application, started, "
+            "state, last query): " + "; ".join(repr(s) for s in sessions),
+            pytrace=False,
+        )

@@ -1,7 +1,6 @@
 import datetime
 
 import factory
-from django.utils import timezone
 
 from accounts.models import User
 from recovery.levels import Level, Reason
@@ -30,7 +29,8 @@ class WorkoutFactory(factory.django.DjangoModelFactory):
         model = Workout
 
     owner = factory.SubFactory(UserFactory)
-    performed_on = factory.LazyFunction(lambda: timezone.now().date() - datetime.timedelta(days=1))
+    # Yesterday in the owner's calendar (their time zone), as the app reckons days.
+    performed_on = factory.LazyAttribute(lambda w: w.owner.local_today() - datetime.timedelta(days=1))
     title = "Leg day"
     intensity = 7
 

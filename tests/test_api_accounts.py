@@ -1,7 +1,13 @@
 import datetime
+import re
+import uuid
 
 import pytest
+import yaml
+from django.urls import URLResolver, converters, get_resolver, resolve
+from django.urls.resolvers import RoutePattern
 from knox.models import AuthToken
+from rest_framework.test import APIClient
 
 from accounts.models import User
 from tests.conftest import client_for
@@ -89,9 +95,9 @@ def test_logout_revokes_the_token(api):
     assert api.get(ME).status_code == 401
 
 
-def test_me_shows_the_profile(api):
+def test_me_shows_the_profile(api, patient):
     assert api.get(ME).json() == {
-        "id": api.get(ME).json()["id"],
+        "id": patient.pk,
         "username": "alice",
         "email": "alice@example.com",
         "timezone": "UTC",
@@ -150,11 +156,101 @@ def test_delete_me_removes_the_account_and_its_data(api, patient):
     assert not Workout.objects.exists() and not PainLog.objects.exists()
 
 
-def test_every_private_endpoint_needs_credentials(anon_api, patient):
-    other = client_for(None)
-    for client in (anon_api, other):
-        assert client.get(ME).status_code == 401
-        assert client.get("/api/v1/workouts/").status_code == 401
-    bad = client_for(None)
-    bad.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
-    assert bad.get(ME).status_code == 401
+# The API routes anyone may call without credentials. Adding one is a decision: list it here.
+PUBLIC = {"/api/v1/auth/register/", "/api/v1/auth/token/"}
+# A value for each path parameter, so that the filled-in path resolves to its route.
+SAMPLES = {"logged_on": "2026-11-20"}
+PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def url_patterns(resolver=None, prefix=()):
+    """Every URLPattern of the URL conf, with the chain of patterns leading to it."""
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from url_patterns(entry, (*prefix, entry.pattern))
+        else:
+            yield (*prefix, entry.pattern), entry
+
+
+def sample_value(name, converter):
+    if name in SAMPLES:
+        return SAMPLES[name]
+    if isinstance(converter, converters.UUIDConverter):
+        return str(uuid.uuid4())
+    if isinstance(converter, converters.IntConverter):
+        return "4242"
+    if isinstance(converter, converters.StringConverter | converters.SlugConverter | converters.PathConverter):
+        return "sample"
+    raise AssertionError(f"no sample value for <{name}> ({type(converter).__name__}): add one to SAMPLES")
+
+
+def allowed_methods(view):
+    """The HTTP methods a DRF view answers (405 for the others)."""
+    view_class = getattr(view, "cls", None) or view.view_class
+    names = view_class.http_method_names
+    if getattr(view, "actions", None):  # a ViewSet route: its router-mapped actions
+        methods = {m for m in view.actions if m in names} | {"options"}
+    else:
+        methods = {m for m in names if hasattr(view_class, m)}
+    if "get" in methods and "head" in names:
+        methods.add("head")
+    return sorted(methods)
+
+
+def api_routes():
+    """(path template, filled-in path, method) for every route and method under /api/v1/."""
+    routes = []
+    for chain, entry in url_patterns():
+        route = "/" + "".join(str(pattern) for pattern in chain)
+        if not route.startswith("/api/v1/"):
+            continue
+        assert all(isinstance(p, RoutePattern) for p in chain), f"{route}: teach this walk to fill regex routes"
+        params = {name: conv for pattern in chain for name, conv in pattern.converters.items()}
+        path = PARAMETER.sub(lambda m, params=params: sample_value(m[1], params[m[1]]), route)
+        assert resolve(path).func is entry.callback, f"{path} does not resolve to {route}"
+        template = PARAMETER.sub("{}", route)
+        routes += [(template, path, method) for method in allowed_methods(entry.callback)]
+    return routes
+
+
+API_ROUTES = api_routes()
+PRIVATE_ROUTES = [r for r in API_ROUTES if r[0] not in PUBLIC]
+
+
+def test_the_walk_finds_every_route_and_the_schema_describes_every_one(client):
+    templates = {template for template, _, _ in API_ROUTES}
+    assert len(templates) >= 14 and len(PRIVATE_ROUTES) >= 30, "the URL conf walk found too few routes"
+    assert templates >= PUBLIC
+    walked = {(template, method) for template, _, method in API_ROUTES if method not in {"head", "options"}}
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    documented = {
+        (re.sub(r"\{\w+\}", "{}", path), method)
+        for path, operations in schema["paths"].items()
+        if path.startswith("/api/v1/")
+        for method in operations
+    }
+    assert walked == documented
+
+
+@pytest.mark.parametrize(
+    "template, path, method", PRIVATE_ROUTES, ids=[f"{m.upper()} {t}" for t, _, m in PRIVATE_ROUTES]
+)
+def test_every_private_route_refuses_requests_without_valid_credentials(patient, template, path, method):
+    body = {} if method in {"post", "put", "patch"} else None
+    bogus = APIClient()
+    bogus.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    for client in (APIClient(), bogus):
+        response = getattr(client, method)(path, body, format="json")
+        assert response.status_code == 401, (method, path, response.status_code)
+        assert response["Content-Type"] == "application/json"
+        if method != "head":  # a HEAD response has no body
+            assert "detail" in response.json()
+    # With real credentials the same request gets past authentication: it was the credentials.
+    assert getattr(client_for(patient), method)(path, body, format="json").status_code != 401
+
+
+@pytest.mark.parametrize("path", sorted(PUBLIC))
+def test_the_public_routes_answer_without_credentials(anon_api, path):
+    response = anon_api.post(path, {}, format="json")
+    assert response.status_code == 400
+    assert response.json()
