@@ -210,3 +210,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
             "state, last query): " + "; ".join(repr(s) for s in sessions),
             pytrace=False,
         )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_queue():
+    """What the tests publish goes to a queue of this run's, deleted at the end.
+
+    Transactional tests commit, so their saves publish evaluations after commit; left on the
+    default `celery` queue, they would pile up and reach a developer's `make run` worker.
+    """
+    name = f"tests-session-{uuid.uuid4().hex[:8]}"
+    previous = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = name
+    yield name
+    celery_app.conf.task_default_queue = previous
+    delete_queue(name)

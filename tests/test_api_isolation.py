@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def bobs_workout(other_patient):
-    workout = WorkoutFactory(owner=other_patient, performed_on=datetime.date.today() - datetime.timedelta(days=1))
+    workout = WorkoutFactory(owner=other_patient, performed_on=other_patient.local_today() - datetime.timedelta(days=1))
     ExerciseFactory(workout=workout)
     PainLogFactory(workout=workout, logged_on=workout.performed_on, pain=3)
     return workout

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from tests.factories import AlertFactory, ExerciseFactory, PainLogFactory, UserFactory, WorkoutFactory
 
@@ -35,6 +36,8 @@ def browser(monkeypatch):
         )
         yield browser
         browser.close()
+        # The ORM calls made under Playwright's event loop have connections of their own.
+        connections.close_all()
 
 
 def test_api_docs_render_every_operation(live_server, browser):

@@ -4,7 +4,6 @@ import datetime
 import time
 
 import pytest
-from django.utils import timezone
 
 from config.celery import app as celery_app
 from recovery.models import Alert
@@ -27,7 +26,7 @@ def wait_for(predicate, timeout=30):
 @pytest.mark.worker
 def test_a_red_flag_becomes_one_alert_via_the_worker_without_the_sweep(celery_worker_process):
     user = UserFactory(username="worker_e2e")
-    workout = WorkoutFactory(owner=user, performed_on=timezone.now().date() - datetime.timedelta(days=1))
+    workout = WorkoutFactory(owner=user, performed_on=user.local_today() - datetime.timedelta(days=1))
     response = client_for(user).put(
         f"/api/v1/workouts/{workout.pk}/logs/{workout.performed_on}/",
         {"pain": 5, "radiates_to_legs": True, "numbness_tingling": True},
@@ -47,27 +46,34 @@ def test_a_red_flag_becomes_one_alert_via_the_worker_without_the_sweep(celery_wo
     ]
 
 
+def forget_connections():
+    """Drop the app's cached connections and producers, so the next publish uses the conf."""
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def unreachable_broker():
     """Point the producer at a port where no broker listens, as if Redis were down."""
     previous = {key: celery_app.conf[key] for key in ("broker_url", "broker_transport_options")}
     celery_app.conf.update(broker_url="redis://127.0.0.1:9/0", broker_transport_options={"socket_connect_timeout": 1})
-    celery_app._pool = None
+    forget_connections()
     yield
     celery_app.conf.update(**previous)
-    celery_app._pool = None
+    forget_connections()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_with_the_broker_down_the_put_still_succeeds_fast_and_the_sweep_raises_the_alert(unreachable_broker):
+def test_with_the_broker_down_the_put_still_succeeds_fast_and_the_sweep_raises_the_alert(unreachable_broker, caplog):
     user = UserFactory(username="broker_down")
-    workout = WorkoutFactory(owner=user, performed_on=timezone.now().date())
+    workout = WorkoutFactory(owner=user, performed_on=user.local_today())
     started = time.monotonic()
     response = client_for(user).put(
         f"/api/v1/workouts/{workout.pk}/logs/{workout.performed_on}/", {"pain": 8, "both_legs": True}, format="json"
     )
     elapsed = time.monotonic() - started
     assert response.status_code == 201
+    assert "could not enqueue evaluation" in caplog.text, "the publish really met a dead broker"
     assert response.json()["triage"]["level"] == "emergency"
     assert elapsed < 1.0, f"the PUT took {elapsed:.2f}s with the broker down"
     assert PainLog.objects.filter(workout=workout).exists(), "the log is kept"
