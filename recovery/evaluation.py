@@ -119,11 +119,24 @@ def assessable(workouts):
     )
 
 
+def log_fact(log):
+    """The LogFacts of one PainLog instance (a log just saved, say)."""
+    return LogFacts(*(getattr(log, name) for name in LOG_FACT_FIELDS))
+
+
+def log_facts(logs):
+    """[LogFacts] of a PainLog queryset: one query, tuples straight into the dataclass."""
+    return [LogFacts(*row) for row in logs.values_list(*LOG_FACT_FIELDS)]
+
+
 def read_logs(workout_ids):
-    """{workout id: [LOG_FACT_FIELDS dicts]}: one query."""
+    """{workout id: [LogFacts]}: one query."""
     logs = defaultdict(list)
-    for row in PainLog.objects.filter(workout_id__in=list(workout_ids)).values("workout_id", *LOG_FACT_FIELDS):
-        logs[row.pop("workout_id")].append(row)
+    rows = (
+        PainLog.objects.filter(workout_id__in=list(workout_ids)).order_by().values_list("workout_id", *LOG_FACT_FIELDS)
+    )
+    for workout_id, *fields in rows:
+        logs[workout_id].append(LogFacts(*fields))
     return logs
 
 
@@ -159,7 +172,7 @@ def assess(workouts, logs=None, open_alert_reasons=None):
     """{workout id: Assessment}, in at most three queries for any number of workouts.
 
     workouts: rows from `assessable` (id, owner_id, performed_on, closed_by_user_on / _at,
-    has_open_alerts). logs ({workout id: [LOG_FACT_FIELDS dicts]}) and open_alert_reasons
+    has_open_alerts). logs ({workout id: [LogFacts]}) and open_alert_reasons
     ({workout id: {Reason}}) may be passed by a caller that already holds them.
     """
     workouts = list(workouts)
@@ -167,7 +180,7 @@ def assess(workouts, logs=None, open_alert_reasons=None):
         logs = read_logs(w.pk for w in workouts)
     if open_alert_reasons is None:
         open_alert_reasons = read_open_alert_reasons(w.pk for w in workouts if w.has_open_alerts)
-    facts = {w.pk: WorkoutFacts(w.performed_on, tuple(LogFacts(**row) for row in logs.get(w.pk, ()))) for w in workouts}
+    facts = {w.pk: WorkoutFacts(w.performed_on, tuple(logs.get(w.pk, ()))) for w in workouts}
     # recurring_pain reads the user's other workouts, only for a workout that hurt enough.
     painful = [w for w in workouts if (facts[w.pk].peak_pain or 0) >= RECURRING_PAIN]
     others = {}

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.fields import parse_iso_date
-from recovery.evaluation import LOG_FACT_FIELDS, assess, assessable, read_open_alert_reasons
+from recovery.evaluation import assess, assessable, log_fact, log_facts, read_open_alert_reasons
 from tracker.access import owned_workouts
 from tracker.api.serializers import PainLogSerializer, SavedPainLogSerializer, WorkoutSerializer
 from tracker.services import delete_workout, save_log, save_workout
@@ -91,12 +91,11 @@ class WorkoutLogView(APIView):
                 {"logged_on": [f"{day} is before the workout ({workout.performed_on}); log days on or after it."]}
             )
         # What the triage reads is read before the write, so it needs no read after it.
-        other_days = list(workout.logs.exclude(logged_on=day).values(*LOG_FACT_FIELDS))
+        other_days = log_facts(workout.logs.exclude(logged_on=day))
         alert_reasons = read_open_alert_reasons([workout.pk]) if workout.has_open_alerts else {}
         fields = serializer.validated_fields()
         log, created = save_log(workout, day, fields)
-        this_day = {name: fields[name] for name in LOG_FACT_FIELDS if name not in ("logged_on", "updated_at")}
-        logs = {workout.pk: [*other_days, {"logged_on": day, "updated_at": log.updated_at, **this_day}]}
+        logs = {workout.pk: [*other_days, log_fact(log)]}
         log.triage = assess([workout], logs, alert_reasons)[workout.pk].triage
         return Response(
             SavedPainLogSerializer(log).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
