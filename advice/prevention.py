@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from advice.content import BECAUSE, TIPS
+from config.dates import shift
 
 LOAD_RISE = Decimal("1.1")  # a rise of 10 % or more on an exercise versus its previous session
 WEEK_DAYS = 7
@@ -132,8 +133,8 @@ def _load_increases(session, earlier):
 
 
 def _weekly_jump(session, history):
-    window_start = session.performed_on - datetime.timedelta(days=WEEK_DAYS - 1)
-    baseline_start = window_start - datetime.timedelta(days=WEEK_DAYS * BASELINE_WEEKS)
+    window_start = shift(session.performed_on, -(WEEK_DAYS - 1))
+    baseline_start = shift(window_start, -WEEK_DAYS * BASELINE_WEEKS)
     this_week = 1 + sum(window_start <= s.performed_on <= session.performed_on for s in history)
     baseline = sum(baseline_start <= s.performed_on < window_start for s in history)
     if baseline == 0:

@@ -6,19 +6,18 @@ number of workouts, and hands plain data to them. Every answer is assessed from 
 as saved (recovery.evaluation.assess), never from the worker's stored copy.
 """
 
-import datetime
-
 from django.db.models import Q
 
 from advice.plan import plan_days, plan_for
 from advice.prevention import ExerciseFacts, SessionFacts, tips_for
+from config.dates import shift
 from recovery.evaluation import assess, assessable
 from recovery.levels import Level
 from tracker.access import owned_workouts
 from tracker.models import Workout
 
 # How far back prevention looks for a lift's previous session and the weekly trend.
-PREVENTION_LOOKBACK = datetime.timedelta(days=120)
+PREVENTION_LOOKBACK_DAYS = 120
 PLAN_DAYS = range(0, 8)
 
 
@@ -33,7 +32,7 @@ def prevention_tips(owner_id, workouts):
     sessions = (
         Workout.objects.filter(
             owner_id=owner_id,
-            performed_on__gte=min(w.performed_on for w in workouts) - PREVENTION_LOOKBACK,
+            performed_on__gte=shift(min(w.performed_on for w in workouts), -PREVENTION_LOOKBACK_DAYS),
             performed_on__lte=max(w.performed_on for w in workouts),
         )
         .only("id", "performed_on", "warmed_up", "cooled_down")

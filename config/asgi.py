@@ -1,7 +1,7 @@
-import os
-
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+from config.env import load_settings_or_exit
+
+load_settings_or_exit()
 
 application = get_asgi_application()

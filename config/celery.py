@@ -5,11 +5,19 @@ import os
 from celery import Celery
 from django.conf import settings
 
+from config.env import load_settings_or_exit
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("rebound")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.on_configure.connect
+def check_settings(sender, **kwargs):
+    # Before Celery reads its configuration: a bad value ends a worker or beat in one line.
+    load_settings_or_exit()
 
 
 # The beat schedule is code, reviewed like code. It is added once the configuration is loaded:

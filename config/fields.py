@@ -48,6 +48,12 @@ class StrictChoiceField(serializers.ChoiceField):
 class StrictDecimalField(serializers.DecimalField):
     default_error_messages = {"invalid": "Must be a number, e.g. 82.5."}
 
+    def validate_empty_values(self, data):
+        # DRF reads "" (and "  ") as null for a nullable decimal; a string is not a number.
+        if isinstance(data, str):
+            self.fail("invalid")
+        return super().validate_empty_values(data)
+
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, int | float | Decimal):
             self.fail("invalid")

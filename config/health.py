@@ -1,8 +1,14 @@
-"""GET /healthz/: does the database answer, does the broker answer?"""
+"""GET /healthz/: do the database, the broker and the cache answer, quickly?
+
+Each check is a real round trip with a short timeout, so a stalled (not just a dead)
+service shows as an error within a second or so, and the page itself never hangs.
+"""
 
 import logging
 import os
+import uuid
 
+from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -12,6 +18,9 @@ from config.celery import app as celery_app
 
 log = logging.getLogger(__name__)
 
+# The broker check's own connection: short timeouts, whatever the workers use.
+BROKER_CHECK_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "max_retries": 0}
+
 
 def check_database():
     with connection.cursor() as cursor:
@@ -20,8 +29,11 @@ def check_database():
 
 
 def check_broker():
-    with celery_app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=2)
+    with celery_app.connection_for_write(transport_options=BROKER_CHECK_OPTIONS) as conn:
+        conn.ensure_connection(max_retries=1, timeout=1)
+        client = getattr(conn.default_channel, "client", None)
+        if client is not None:
+            client.ping()  # Redis: a round trip, which a stalled server does not answer
         # The file-system transport "connects" without touching the disk: prove its
         # queue folder can take a message.
         folder = conn.transport_options.get("data_folder_out")
@@ -29,7 +41,15 @@ def check_broker():
             raise OSError(f"broker folder {folder} is not writable")
 
 
-CHECKS = {"database": check_database, "broker": check_broker}
+def check_cache():
+    key, value = f"healthz:{uuid.uuid4().hex}", "ok"
+    cache.set(key, value, timeout=5)
+    if cache.get(key) != value:
+        raise LookupError("the cache did not keep a value")
+    cache.delete(key)
+
+
+CHECKS = {"database": check_database, "broker": check_broker, "cache": check_cache}
 
 
 @never_cache

@@ -9,12 +9,19 @@ def _too_large():
 
 
 class BodySizeLimitMiddleware:
-    """Answer 413 (not Django's generic 400) for bodies over DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    """Answer 413 (not Django's generic 400) for bodies over DATA_UPLOAD_MAX_MEMORY_SIZE,
+    and 411 for a chunked body: Django reads the body by Content-Length, so without one it
+    would see an empty body and act on that."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            return JsonResponse(
+                {"detail": "Send the body with a Content-Length (chunked transfer encoding is not accepted)."},
+                status=411,
+            )
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

@@ -7,13 +7,11 @@ HTTPS/cookie hardening that ``manage.py check --deploy`` asks for is switched on
 """
 
 import datetime
-import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_secret, env_str
+from config.env import SettingError, env_bool, env_choice, env_int, env_list, env_rate, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -24,7 +22,7 @@ DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_secret("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured(
+        raise SettingError(
             "SECRET_KEY is not set. With DEBUG=0 Rebound refuses to start without one: "
             "set SECRET_KEY (or SECRET_KEY_FILE) to a long random string, e.g. the output of "
             "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
@@ -33,7 +31,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("ALLOWED_HOSTS is not set. With DEBUG=0 list the host names Rebound serves.")
+    raise SettingError("ALLOWED_HOSTS is not set. With DEBUG=0 list the host names Rebound serves.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -44,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
     "rest_framework",
     "knox",
     "drf_spectacular",
@@ -65,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: answers a locked-out admin login with 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -90,7 +91,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'rebound.sqlite3'}",
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0, maximum=86400),
         conn_health_checks=True,
     )
 }
@@ -100,11 +101,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Seconds before a task is warned (soft) and killed (hard); the broker's visibility timeout
+# follows the hard limit.
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300, minimum=10, maximum=3600)
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240, minimum=5, maximum=3600)
+if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
+    raise SettingError(
+        f"CELERY_TASK_SOFT_TIME_LIMIT must be below CELERY_TASK_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT}); "
+        f"got {CELERY_TASK_SOFT_TIME_LIMIT}."
+    )
+
 # Redis, when configured, is the Celery broker, the result store and the cache.
 REDIS_URL = env_str("REDIS_URL")
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Only the throttles use the cache, and they let requests through when it does not
+    # answer (config/throttling.py): it must fail fast, never hold a request for long.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -114,12 +133,26 @@ else:
 BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    # Kombu's Redis transport, with a failed ack that frees its prefetch slot (config/broker.py).
+    CELERY_BROKER_TRANSPORT = "config.broker:Transport"
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": 3600,
-        "socket_connect_timeout": 1,
-        "socket_timeout": 2,
+        # A message a worker took but never acknowledged (the worker was killed) is delivered
+        # again after this long: just over the longest a task may run (CELERY_TASK_TIME_LIMIT),
+        # so a task still running is not handed to a second worker, and no task waits an hour.
+        "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,
+        # Every socket operation is bounded, and a connection idle for 10 s is checked (PING)
+        # before use: a stalled or restarted Redis is noticed and the connection replaced.
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+        "socket_keepalive": True,
+        "health_check_interval": 10,
     }
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+    CELERY_REDIS_SOCKET_TIMEOUT = 5
+    CELERY_REDIS_SOCKET_KEEPALIVE = True
+    CELERY_REDIS_BACKEND_HEALTH_CHECK_INTERVAL = 10
+    CELERY_REDIS_RETRY_ON_TIMEOUT = True
 else:
     for folder in ("queue", "processed", "control"):
         (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
@@ -134,7 +167,16 @@ else:
         "store_processed": False,
     }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A worker whose broker went away keeps trying to reconnect, for as long as it takes.
+CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# On a lost connection, tasks in hand are cancelled: their messages go back to the queue
+# (acks_late) rather than finishing unacknowledged and being run again after the timeout.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Each worker also listens on a queue of its own, so a health check can send a real task
+# to that worker and wait for its answer (manage.py worker_health).
+CELERY_WORKER_DIRECT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -145,14 +187,11 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
-CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
+
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = "UTC"
 # How often beat runs the recovery sweep (the schedule is in config/celery.py).
-RECOVERY_SWEEP_SECONDS = env_int("RECOVERY_SWEEP_SECONDS", 300)
-if RECOVERY_SWEEP_SECONDS < 1:
-    raise ImproperlyConfigured(f"RECOVERY_SWEEP_SECONDS must be at least 1; got {RECOVERY_SWEEP_SECONDS}.")
+RECOVERY_SWEEP_SECONDS = env_int("RECOVERY_SWEEP_SECONDS", 300, minimum=1, maximum=86400)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -160,6 +199,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# The admin's brute-force protection (django-axes): after AXES_FAILURE_LIMIT wrong passwords
+# from one address, or for one username from any address, logins are refused for
+# AXES_COOLOFF_MINUTES. Kept in the database (not the cache), so it holds with Redis down.
+# The API's token endpoint has its own throttles (per address and per username).
+AXES_ONLY_ADMIN_SITE = True
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1, maximum=100)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1, maximum=1440))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.clientip.client_ip"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_VERBOSE = False  # no banner at every start; failures and lock-outs are still logged
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -185,26 +241,32 @@ STORAGES = {
 
 # The API (api.md). Deny by default; token auth for clients, session + CSRF for pages.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
-THROTTLE_AUTH = env_str("THROTTLE_AUTH", "10/min")
-THROTTLE_USER = env_str("THROTTLE_USER", "600/min")
+NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0, maximum=5)
+THROTTLE_AUTH = env_rate("THROTTLE_AUTH", "10/min")
+THROTTLE_USER = env_rate("THROTTLE_USER", "600/min")
+# Token requests per username, whatever the client address: spreading a password guess
+# over many IPs does not help.
+THROTTLE_AUTH_USERNAME = env_rate("THROTTLE_AUTH_USERNAME", "10/min")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "config.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["config.parsers.StrictJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"auth": THROTTLE_AUTH, "user": THROTTLE_USER},
-    # How many proxies sit in front (for the client IP the auth throttle counts by).
-    "NUM_PROXIES": env_int("NUM_PROXIES", 0) if "NUM_PROXIES" in os.environ else None,
+    "DEFAULT_THROTTLE_CLASSES": ["config.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"auth": THROTTLE_AUTH, "user": THROTTLE_USER, "auth_username": THROTTLE_AUTH_USERNAME},
+    # How many trusted proxies sit in front and append to X-Forwarded-For. 0 (the default):
+    # the header is ignored and the client is the socket's peer, so nobody can pose as many
+    # clients by forging it. Behind one TLS-terminating proxy, set 1.
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_PAGINATION_CLASS": "config.pagination.Pagination",
     "DEFAULT_SCHEMA_CLASS": "config.schema.ReboundAutoSchema",
     "EXCEPTION_HANDLER": "config.schema.exception_handler",
 }
 REST_KNOX = {
-    "TOKEN_TTL": datetime.timedelta(days=env_int("TOKEN_TTL_DAYS", 30)),
+    "TOKEN_TTL": datetime.timedelta(days=env_int("TOKEN_TTL_DAYS", 30, minimum=1, maximum=365)),
     "AUTO_REFRESH": True,
     "AUTH_HEADER_PREFIX": "Token",
 }
@@ -230,7 +292,7 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0, maximum=63072000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
@@ -239,10 +301,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "INFO", LOG_LEVELS)},
 }

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Exists, F, Min, OuterRef
 from django.utils import timezone
 
+from config.dates import shift
 from config.sql import insert_ignoring_conflicts
 from recovery.levels import Reason
 from recovery.messages import message_for, triage_message
@@ -36,7 +37,7 @@ from recovery.rules import (
     ordered,
     reasons_for,
 )
-from recovery.state import WINDOW, due_batch, mark_due, store_results, workouts_counting
+from recovery.state import WINDOW_DAYS, due_batch, mark_due, store_results, workouts_counting
 from tracker.models import PainLog, Workout
 
 log = logging.getLogger(__name__)
@@ -187,7 +188,7 @@ def assess(workouts, logs=None, open_alert_reasons=None):
     if painful:
         others = _painful_workouts(
             {w.owner_id for w in painful},
-            min(w.performed_on for w in painful) - WINDOW,
+            shift(min(w.performed_on for w in painful), -WINDOW_DAYS),
             max(w.performed_on for w in painful),
         )
     return {

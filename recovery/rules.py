@@ -8,6 +8,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from config.dates import shift
 from recovery.levels import Level, Reason
 
 PERSISTENT_FROM_DAY = 4  # pain continuing more than three days after the workout
@@ -75,7 +76,7 @@ class WorkoutFacts:
 
     def through(self, day):
         """The same workout as its logs stood at the end of day index `day`."""
-        last = self.performed_on + datetime.timedelta(days=day)
+        last = shift(self.performed_on, day)
         return WorkoutFacts(self.performed_on, tuple(log for log in self.logs if log.logged_on <= last))
 
     @property
@@ -126,7 +127,7 @@ def reasons_for(workout: WorkoutFacts, other_painful_workout_dates: Iterable[dat
             reasons.add(Reason.CAUDA_EQUINA)
         previous = log
     if any(log.pain >= RECURRING_PAIN for log in logs):
-        window_start = workout.performed_on - datetime.timedelta(days=RECURRING_WINDOW_DAYS - 1)
+        window_start = shift(workout.performed_on, -(RECURRING_WINDOW_DAYS - 1))
         others = [d for d in other_painful_workout_dates if window_start <= d <= workout.performed_on]
         if len(others) >= RECURRING_OTHER_WORKOUTS:
             reasons.add(Reason.RECURRING_PAIN)
@@ -201,7 +202,7 @@ def day_view(workout: WorkoutFacts, others: Iterable[PainfulWorkout], day: int):
     """The workout as it stood at the end of day index `day`: only the logs up to that day,
     and only other workouts already painful by then, count (a later log never rewrites it)."""
     known = workout.through(day)
-    last = workout.performed_on + datetime.timedelta(days=day)
+    last = shift(workout.performed_on, day)
     latest = known.latest
     reasons = reasons_for(known, [other.performed_on for other in others if other.painful_from <= last])
     return DayView(latest.pain if latest else None, frozenset(reasons))

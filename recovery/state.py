@@ -6,18 +6,17 @@
 - close_by_user: the user marks the episode recovered.
 """
 
-import datetime
-
 from django.db.models import Q
 from django.utils import timezone
 
+from config.dates import shift
 from config.sql import update_where_unchanged
 from recovery.models import Recovery
 from recovery.rules import RECURRING_WINDOW_DAYS
 from tracker.models import Workout
 
 # recurring_pain counts other workouts in the 30 days up to a workout's date.
-WINDOW = datetime.timedelta(days=RECURRING_WINDOW_DAYS - 1)
+WINDOW_DAYS = RECURRING_WINDOW_DAYS - 1
 RESULT_FIELDS = ("level", "reasons", "peak_pain", "last_log_on", "last_pain", "opened_on", "closed_on", "evaluated_at")
 
 
@@ -37,7 +36,9 @@ def workouts_counting(owner_dates, exclude=()):
     owner's workouts in the 30 days from that date (same-date ones included)."""
     later = Q()
     for owner_id, performed_on in owner_dates:
-        later |= Q(owner_id=owner_id, performed_on__gte=performed_on, performed_on__lte=performed_on + WINDOW)
+        later |= Q(
+            owner_id=owner_id, performed_on__gte=performed_on, performed_on__lte=shift(performed_on, WINDOW_DAYS)
+        )
     if not later:
         return []
     return list(Workout.objects.filter(later).exclude(pk__in=list(exclude)).values_list("pk", flat=True))

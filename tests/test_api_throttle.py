@@ -37,10 +37,11 @@ def test_rates_come_from_the_environment():
         **os.environ,
         "THROTTLE_AUTH": "1000/min",
         "THROTTLE_USER": "5/second",
+        "THROTTLE_AUTH_USERNAME": "3/hour",
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     result = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
-    assert result.stdout.strip() == "{'auth': '1000/min', 'user': '5/second'}", result.stderr
+    assert result.stdout.strip() == "{'auth': '1000/min', 'user': '5/second', 'auth_username': '3/hour'}", result.stderr

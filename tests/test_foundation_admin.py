@@ -1,6 +1,7 @@
 """Staff can browse every model in the admin."""
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.urls import reverse
 
@@ -8,7 +9,8 @@ from recovery.models import Recovery
 from tests.factories import AlertFactory, ExerciseFactory, PainLogFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-READ_ONLY = {Recovery}
+# Rows only the system writes: recovery's results, django-axes' login records.
+READ_ONLY = {Recovery, AccessAttempt, AccessLog, AccessFailureLog}
 
 
 @pytest.fixture

@@ -162,7 +162,7 @@ def test_the_app_runs_as_a_non_root_user_writing_only_to_var_dir():
         manage("migrate", "--noinput")
         served = manage("shell", "-c", SERVE_HEALTHZ_AND_A_STATIC_FILE)
         result = json.loads(served.split("RESULT ", 1)[1])
-        assert result == {"health": [200, {"database": "ok", "broker": "ok"}], "static": 200}, served
+        assert result == {"health": [200, {"database": "ok", "broker": "ok", "cache": "ok"}], "static": 200}, served
 
         owners = {path.stat().st_uid for path in var_dir.rglob("*")}
         assert owners == {NOBODY}, "VAR_DIR holds files of another user"

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 def test_healthz_reports_both_ok(client):
     response = client.get("/healthz/")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "broker": "ok"}
+    assert response.json() == {"database": "ok", "broker": "ok", "cache": "ok"}
 
 
 def test_healthz_names_an_unreachable_broker(client, monkeypatch):
@@ -31,7 +31,7 @@ def test_healthz_names_a_failing_database(client, monkeypatch):
     monkeypatch.setitem(health.CHECKS, "database", broken)
     response = client.get("/healthz/")
     assert response.status_code == 503
-    assert response.json() == {"database": "error: OperationalError", "broker": "ok"}
+    assert response.json() == {"database": "error: OperationalError", "broker": "ok", "cache": "ok"}
 
 
 def test_healthz_is_not_cached(client):

@@ -1,3 +1,4 @@
+import datetime
 import uuid
 
 from django.conf import settings
@@ -7,6 +8,10 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 
 from tracker.signals import logs_changed
+
+# The earliest date a workout or a log may carry. Recovery is about recent sessions; the
+# bound keeps nonsense (year 1) out, and with it date arithmetic at the calendar's edge.
+EARLIEST_DATE = datetime.date(2000, 1, 1)
 
 
 class Workout(models.Model):
@@ -34,6 +39,7 @@ class Workout(models.Model):
                 condition=Q(intensity__isnull=True) | Q(intensity__gte=1, intensity__lte=10),
                 name="workout_intensity_1_10",
             ),
+            models.CheckConstraint(condition=Q(performed_on__gte=EARLIEST_DATE), name="workout_date_from_2000"),
         ]
 
     def __str__(self):
@@ -109,6 +115,7 @@ class PainLog(models.Model):
             # Also serves "a workout's logs, oldest first" and the rules' reads.
             models.UniqueConstraint(fields=["workout", "logged_on"], name="painlog_one_per_workout_day"),
             models.CheckConstraint(condition=Q(pain__gte=0, pain__lte=10), name="painlog_pain_0_10"),
+            models.CheckConstraint(condition=Q(logged_on__gte=EARLIEST_DATE), name="painlog_date_from_2000"),
             models.CheckConstraint(
                 condition=Q(quality__in=["", *Quality.values]),
                 name="painlog_quality_known",

@@ -5,10 +5,10 @@ from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.api.serializers import MeSerializer, RegisterSerializer, TokenRequestSerializer, TokenSerializer
+from config.throttling import ScopedRateThrottle, UsernameRateThrottle
 
 
 class AuthThrottleMixin:
@@ -35,6 +35,9 @@ class RegisterView(AuthThrottleMixin, APIView):
 
 
 class TokenView(AuthThrottleMixin, APIView):
+    # Per client address (`auth`), and per username whatever the address.
+    throttle_classes = [ScopedRateThrottle, UsernameRateThrottle]
+
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})

@@ -10,7 +10,7 @@ from config.fields import (
     StrictIntegerField,
 )
 from recovery.api.serializers import TriageSerializer
-from tracker.models import NOTES_MAX_LENGTH, Location, Quality, Workout
+from tracker.models import EARLIEST_DATE, NOTES_MAX_LENGTH, Location, Quality, Workout
 
 SIGN_FIELDS = [
     "radiates_to_legs",
@@ -93,6 +93,8 @@ class WorkoutSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
 
     def validate_performed_on(self, value):
         today = self.context["today"]
+        if value < EARLIEST_DATE:
+            raise serializers.ValidationError(f"{value} is too long ago: the earliest date is {EARLIEST_DATE}.")
         if value > today:
             raise serializers.ValidationError(f"{value} is after your today ({today}); log a workout once it is done.")
         if self.instance is not None:
