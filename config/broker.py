@@ -9,9 +9,17 @@ good, while `celery inspect ping` keeps answering.
 Here the slot is freed whatever Redis answered. The message itself stays in Redis's
 "unacked" index and is delivered again once the visibility timeout passes: at least once,
 which every task of ours allows (they are idempotent). Selected by CELERY_BROKER_TRANSPORT.
+
+Its connections also retry a timed-out command once, not redis-py's default three times
+with back-off: a stalled Redis then costs two socket timeouts, and the worker's own
+reconnection (broker_connection_retry) takes over from there.
 """
 
 from kombu.transport import redis, virtual
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+COMMAND_RETRIES = 1
 
 
 class QoS(redis.QoS):
@@ -33,6 +41,9 @@ class QoS(redis.QoS):
 
 class Channel(redis.Channel):
     QoS = QoS
+
+    def _connparams(self, asynchronous=False):
+        return {**super()._connparams(asynchronous), "retry": Retry(NoBackoff(), COMMAND_RETRIES)}
 
 
 class Transport(redis.Transport):

@@ -8,18 +8,21 @@ import logging
 import os
 import uuid
 
+import redis
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from config.celery import app as celery_app
 
 log = logging.getLogger(__name__)
 
-# The broker check's own connection: short timeouts, whatever the workers use.
-BROKER_CHECK_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "max_retries": 0}
+# The checks' own Redis connection: short timeouts and one try, whatever the workers use.
+REDIS_CHECK_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry": Retry(NoBackoff(), 0)}
 
 
 def check_database():
@@ -29,16 +32,16 @@ def check_database():
 
 
 def check_broker():
-    with celery_app.connection_for_write(transport_options=BROKER_CHECK_OPTIONS) as conn:
-        conn.ensure_connection(max_retries=1, timeout=1)
-        client = getattr(conn.default_channel, "client", None)
-        if client is not None:
-            client.ping()  # Redis: a round trip, which a stalled server does not answer
-        # The file-system transport "connects" without touching the disk: prove its
-        # queue folder can take a message.
-        folder = conn.transport_options.get("data_folder_out")
-        if folder and not os.access(folder, os.W_OK):
-            raise OSError(f"broker folder {folder} is not writable")
+    url = celery_app.conf.broker_url
+    if url.startswith("redis"):
+        # A round trip (PING), which a stalled server does not answer in time.
+        with redis.Redis.from_url(url, **REDIS_CHECK_OPTIONS) as client:
+            client.ping()
+        return
+    # The file-system transport: prove its queue folder can take a message.
+    folder = celery_app.conf.broker_transport_options.get("data_folder_out")
+    if not folder or not os.access(folder, os.W_OK):
+        raise OSError(f"broker folder {folder} is not writable")
 
 
 def check_cache():

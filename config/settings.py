@@ -10,6 +10,8 @@ import datetime
 from pathlib import Path
 
 import dj_database_url
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from config.env import SettingError, env_bool, env_choice, env_int, env_list, env_rate, env_secret, env_str
 
@@ -108,7 +110,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240, minimu
 if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
     raise SettingError(
         f"CELERY_TASK_SOFT_TIME_LIMIT must be below CELERY_TASK_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT}); "
-        f"got {CELERY_TASK_SOFT_TIME_LIMIT}."
+        f"got {str(CELERY_TASK_SOFT_TIME_LIMIT)!r}."
     )
 
 # Redis, when configured, is the Celery broker, the result store and the cache.
@@ -121,7 +123,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+            # One try: redis-py would otherwise retry a timed-out command three times.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25, "retry": Retry(NoBackoff(), 0)},
         }
     }
 else:
@@ -144,12 +147,12 @@ if REDIS_URL:
         # Every socket operation is bounded, and a connection idle for 10 s is checked (PING)
         # before use: a stalled or restarted Redis is noticed and the connection replaced.
         "socket_connect_timeout": 2,
-        "socket_timeout": 5,
+        "socket_timeout": 3,
         "socket_keepalive": True,
         "health_check_interval": 10,
     }
     CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
-    CELERY_REDIS_SOCKET_TIMEOUT = 5
+    CELERY_REDIS_SOCKET_TIMEOUT = 3
     CELERY_REDIS_SOCKET_KEEPALIVE = True
     CELERY_REDIS_BACKEND_HEALTH_CHECK_INTERVAL = 10
     CELERY_REDIS_RETRY_ON_TIMEOUT = True

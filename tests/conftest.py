@@ -16,6 +16,7 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
+from config.publish import publisher
 from tests.factories import PhysioFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -223,5 +224,6 @@ def session_queue():
     previous = celery_app.conf.task_default_queue
     celery_app.conf.task_default_queue = name
     yield name
+    publisher.flush(timeout=30)  # what the web code handed over is published before the queue goes
     celery_app.conf.task_default_queue = previous
     delete_queue(name)
