@@ -123,7 +123,7 @@ def assert_the_app_answers_without_redis(port, token, workout):
 
 def client_for(redis_url):
     """A Celery client of the test's own Redis (the suite's app points at the shared one)."""
-    return Celery("fault-tests", broker=redis_url, backend=redis_url)
+    return Celery("fault-tests", broker=redis_url, backend=redis_url, set_as_current=False)
 
 
 @contextlib.contextmanager
