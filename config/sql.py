@@ -11,7 +11,8 @@ through each field's own database preparation, as the ORM's would.
   were really inserted; the red-flag job must know which alerts are new.
 - `update_where_unchanged`: one statement writing a different value to each row, only where
   a guard column still holds the value read. bulk_update's CASE expressions cannot carry a
-  per-row guard, and building them cost milliseconds per row (bench/sweep.py).
+  per-row guard, and building them cost milliseconds per row (bench/sweep.py). Asked to, it
+  returns the keys of the rows it changed: a batch claim (the reminder run's) acts on those only.
 """
 
 from django.db import connection, models
@@ -79,13 +80,14 @@ def _placeholder(field):
     return "%s"
 
 
-def update_where_unchanged(model, guard_field, value_fields, rows):
+def update_where_unchanged(model, guard_field, value_fields, rows, returning=False):
     """UPDATE each row's value_fields where guard_field still holds the value read.
 
-    rows: tuples (pk, guard value as read, *values). Returns the number of rows updated.
+    rows: tuples (pk, guard value as read, *values). Returns the number of rows updated, or with
+    `returning` the primary keys of those rows.
     """
     if not rows:
-        return 0
+        return [] if returning else 0
     qn = connection.ops.quote_name
     table = qn(model._meta.db_table)
     pk = qn(model._meta.pk.column)
@@ -99,8 +101,12 @@ def update_where_unchanged(model, guard_field, value_fields, rows):
         f"UPDATE {table} SET {assignments} FROM v "
         f"WHERE {table}.{pk} = v.c0 AND ({table}.{guard} = v.c1 OR ({table}.{guard} IS NULL AND v.c1 IS NULL))"
     )
+    if returning:
+        sql += f" RETURNING {table}.{pk}"
     with connection.cursor() as cursor:
         cursor.execute(sql, [param for row in rows for param in _prep(fields, row)])
+        if returning:
+            return [model._meta.pk.to_python(key) for (key,) in cursor.fetchall()]
         if connection.vendor == "sqlite":
             # Python's sqlite3 reports no rowcount for a statement that opens with WITH.
             cursor.execute("SELECT changes()")
