@@ -30,7 +30,9 @@ BACKOFF_FIRST = datetime.timedelta(seconds=30)
 BACKOFF_MAX = datetime.timedelta(hours=1)
 # A Retry-After beyond this is a service that will not be back soon: retry on our schedule.
 RETRY_AFTER_MAX = datetime.timedelta(hours=6)
-DELIVERY_FIELDS = ("notification", "channel", "target", "subscription", "status", "created_at", "next_attempt_at")
+DELIVERY_FIELDS = (
+    "notification", "channel", "target", "subscription", "status", "attempts", "last_error", "created_at", "next_attempt_at",
+)  # fmt: skip
 # Alerts that send someone to a doctor go by e-mail too; reminders and cautions by push only.
 EMAILED_URGENCY = (Urgency.HIGH, Urgency.NORMAL)
 
@@ -70,11 +72,11 @@ def dispatch(notification_ids, now):
     rows = []
     for pk, recipient_id, kind, urgency, address in due:
         rows += [
-            (pk, Channel.WEBPUSH, f"webpush:{sub}", sub, Status.PENDING, now, now)
+            (pk, Channel.WEBPUSH, f"webpush:{sub}", sub, Status.PENDING, 0, "", now, now)
             for sub in subscriptions[recipient_id]
         ]
         if address and kind == Kind.ALERT and urgency in EMAILED_URGENCY:
-            rows.append((pk, Channel.EMAIL, f"email:{address}", None, Status.PENDING, now, now))
+            rows.append((pk, Channel.EMAIL, f"email:{address}", None, Status.PENDING, 0, "", now, now))
     insert_ignoring_conflicts(Delivery, DELIVERY_FIELDS, rows, conflict=("notification", "target"))
     ids = [pk for pk, *_ in due]
     Notification.objects.filter(pk__in=ids, dispatched_at=None).update(dispatched_at=now)
