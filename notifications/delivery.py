@@ -31,7 +31,8 @@ BACKOFF_MAX = datetime.timedelta(hours=1)
 # A Retry-After beyond this is a service that will not be back soon: retry on our schedule.
 RETRY_AFTER_MAX = datetime.timedelta(hours=6)
 DELIVERY_FIELDS = (
-    "notification", "channel", "target", "subscription", "status", "attempts", "last_error", "created_at", "next_attempt_at",
+    "notification", "channel", "target", "subscription", "status",
+    "attempts", "last_error", "created_at", "next_attempt_at",
 )  # fmt: skip
 # Alerts that send someone to a doctor go by e-mail too; reminders and cautions by push only.
 EMAILED_URGENCY = (Urgency.HIGH, Urgency.NORMAL)
