@@ -16,6 +16,7 @@ import argparse
 import datetime
 import itertools
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -96,7 +97,7 @@ def seed(service, n_users, due):
             (due,),
         )
         lines = []
-        for _, user_id in tqdm(workouts, desc="subscriptions (a key pair each)", unit="sub"):
+        for _, user_id in tqdm(workouts, desc="subscriptions (a key pair each)", unit="sub", disable=None):
             browser = service.subscribe().to_json()
             lines.append(
                 tsv(user_id, browser["endpoint"], browser["keys"]["p256dh"], browser["keys"]["auth"], now, now)
@@ -107,9 +108,8 @@ def seed(service, n_users, due):
             cur.execute(f"ANALYZE {table}")
 
 
-def claim_and_enqueue(due):
-    """Time run_reminders() at the due minute; count its queries and batches."""
-    import time_machine
+def claim_and_enqueue():
+    """Time run_reminders(); count its queries and batches."""
     from django.db import connection
 
     from notifications import reminder_run
@@ -123,7 +123,7 @@ def claim_and_enqueue(due):
             batches.append(len(queries))
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(count), time_machine.travel(due + datetime.timedelta(seconds=30), tick=True):
+    with connection.execute_wrapper(count):
         started = time.perf_counter()
         claimed, written = reminder_run.run_reminders()
         elapsed = time.perf_counter() - started
@@ -154,6 +154,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=100_000)
     parser.add_argument("--concurrency", type=int, default=1, help="processes per worker (prefork)")
+    parser.add_argument("--timeout", type=int, default=1800, help="seconds the delivery may take before giving up")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     import redis
@@ -173,12 +174,13 @@ def main():
         }  # fmt: skip
         url = fresh_database()
         setup_django(url, **env)
-        due = datetime.datetime.now(datetime.UTC).replace(second=0, microsecond=0)
+        # Every user's slot is the minute that just ended: all due now, in the same minute.
+        due = datetime.datetime.now(datetime.UTC).replace(second=0, microsecond=0) - datetime.timedelta(minutes=1)
         started = time.perf_counter()
         seed(service, args.users, due)
         print(f"seeded {args.users:,} users in {time.perf_counter() - started:.1f} s", flush=True)
 
-        elapsed, claimed, written, batches, per_batch = claim_and_enqueue(due)
+        elapsed, claimed, written, batches, per_batch = claim_and_enqueue()
         assert claimed == written == args.users, (claimed, written)
         queued = redis.Redis.from_url(REDIS_URL).llen("celery")
         print(f"{claimed:,} users claimed, {written:,} reminders written, {queued:,} delivery tasks queued; "
@@ -187,10 +189,11 @@ def main():
         procs = start_workers({**os.environ, **env, "DATABASE_URL": url}, 2, args.concurrency, folder)
         try:
             begun = time.perf_counter()
-            with tqdm(total=written, desc="pushes received", unit="push") as bar:
+            deadline = time.monotonic() + args.timeout
+            with tqdm(total=written, desc="pushes received", unit="push", disable=None) as bar:
                 while len(service.received) < written:
-                    if any(p.poll() is not None for p in procs):
-                        raise SystemExit("a worker died")
+                    if any(p.poll() is not None for p in procs) or time.monotonic() > deadline:
+                        raise SystemExit(f"delivery stopped at {len(service.received):,} pushes; logs in {folder}")
                     if service.problems:
                         raise SystemExit(f"the fake push service refused pushes: {service.problems[:3]}")
                     bar.update(len(service.received) - bar.n)
@@ -206,6 +209,7 @@ def main():
         assert len(endpoints) == len(service.received) == written, "a push was sent twice"
         print(f"{len(service.received):,} pushes, each decrypted and its VAPID JWT checked, none twice; "
               f"two workers (prefork, concurrency {args.concurrency} each)")  # fmt: skip
+    shutil.rmtree(folder, ignore_errors=True)
     print(f"claim+enqueue {args.users} due: {elapsed:.1f} s")
     print(f"delivery: {written / delivered:.0f} pushes/s")
 

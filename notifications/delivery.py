@@ -16,7 +16,7 @@ import time
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from config.sql import insert_ignoring_conflicts
@@ -84,26 +84,31 @@ def dispatch(notification_ids, now):
     return ids
 
 
-def send_one(delivery_id):
-    """Claim one delivery and send it; True if this call sent it.
+def open_deliveries(rows):
+    """Deliveries as `send_one` takes them: with their notification and subscription, in one query."""
+    return rows.filter(status__in=OPEN).select_related("notification", "subscription")
 
-    The claim is a conditional UPDATE: only an open delivery whose time has come, and only if
-    exactly one row changed. Whatever happens after it is recorded on the row.
+
+def send_one(delivery):
+    """Claim one delivery (as read by `open_deliveries`) and send it; True if this call sent it.
+
+    The claim is a conditional UPDATE: only while the row is still open, due and at the attempt
+    read, and only if exactly one row changed. Whatever happens after it is recorded on the row.
     """
     now = timezone.now()
-    claimed = Delivery.objects.filter(pk=delivery_id, status__in=OPEN, next_attempt_at__lte=now).update(
-        status=Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + lease()
-    )
+    claimed = Delivery.objects.filter(
+        pk=delivery.pk, status__in=OPEN, next_attempt_at__lte=now, attempts=delivery.attempts
+    ).update(status=Status.SENDING, attempts=delivery.attempts + 1, next_attempt_at=now + lease())
     if claimed != 1:
         return False
-    delivery = Delivery.objects.select_related("notification", "subscription").get(pk=delivery_id)
+    delivery.attempts += 1
     try:
         TRANSPORTS[delivery.channel].send(delivery)
     except TransportError as error:
         _record_failure(delivery, error)
         return False
     except Exception as error:  # a bug of ours must not stop the other deliveries: retried, then failed
-        log.exception("delivery %s raised", delivery_id)
+        log.exception("delivery %s raised", delivery.pk)
         _record_failure(delivery, TransportError(f"{error.__class__.__name__}: {error}"))
         return False
     _record(delivery, status=Status.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error="")
@@ -139,8 +144,8 @@ def deliver(notification_ids, now=None):
     deliveries whose time has come. Returns the number sent."""
     now = now or timezone.now()
     dispatch(notification_ids, now)
-    due = Delivery.objects.filter(notification_id__in=list(notification_ids), status__in=OPEN, next_attempt_at__lte=now)
-    return sum(send_one(pk) for pk in due.order_by("pk").values_list("pk", flat=True))
+    due = Delivery.objects.filter(notification_id__in=list(notification_ids), next_attempt_at__lte=now)
+    return sum(send_one(row) for row in open_deliveries(due).order_by("pk"))
 
 
 def run_sweep(now=None, budget=None, batch_size=500):
@@ -157,19 +162,17 @@ def run_sweep(now=None, budget=None, batch_size=500):
     undispatched = Notification.objects.filter(dispatched_at=None, deliver_at__lte=now).order_by("deliver_at", "pk")
     while ids := list(undispatched.values_list("pk", flat=True)[:batch_size]):
         dispatched += len(dispatch(ids, now))
-    due = Delivery.objects.filter(status__in=OPEN, next_attempt_at__lte=now).order_by("next_attempt_at", "pk")
+    due = open_deliveries(Delivery.objects.filter(next_attempt_at__lte=now)).order_by("next_attempt_at", "pk")
     after = None
     while True:
-        page = (
-            due
-            if after is None
-            else due.filter(Q(next_attempt_at__gt=after[0]) | Q(next_attempt_at=after[0], pk__gt=after[1]))
-        )
-        batch = list(page.values_list("next_attempt_at", "pk")[:batch_size])
+        page = due
+        if after is not None:
+            page = due.filter(Q(next_attempt_at__gt=after[0]) | Q(next_attempt_at=after[0], pk__gt=after[1]))
+        batch = list(page[:batch_size])
         if not batch:
             return dispatched, sent
-        for _, pk in batch:
+        for row in batch:
             if budget is not None and time.monotonic() - started > budget:
                 return dispatched, sent
-            sent += send_one(pk)
-        after = batch[-1]
+            sent += send_one(row)
+        after = (batch[-1].next_attempt_at, batch[-1].pk)
