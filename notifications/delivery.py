@@ -139,13 +139,20 @@ def _record_failure(delivery, error):
         _record(delivery, status=Status.PENDING, next_attempt_at=retry_at, last_error=message)
 
 
-def deliver(notification_ids, now=None):
+def deliver(notification_ids, now=None, budget=None):
     """The fast path, one task per published chunk: dispatch these notifications, then send their
-    deliveries whose time has come. Returns the number sent."""
+    deliveries whose time has come. Returns the number sent. With `budget` (seconds), no new send
+    starts after it (a push service that hangs every request): the sweep sends the rest."""
     now = now or timezone.now()
+    started = time.monotonic()
     dispatch(notification_ids, now)
     due = Delivery.objects.filter(notification_id__in=list(notification_ids), next_attempt_at__lte=now)
-    return sum(send_one(row) for row in open_deliveries(due).order_by("pk"))
+    sent = 0
+    for row in open_deliveries(due).order_by("pk"):
+        if budget is not None and time.monotonic() - started > budget:
+            break
+        sent += send_one(row)
+    return sent
 
 
 def run_sweep(now=None, budget=None, batch_size=500):

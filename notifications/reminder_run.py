@@ -27,7 +27,7 @@ from tracker.models import PainLog, Workout
 
 log = logging.getLogger(__name__)
 
-BATCH = 2000
+BATCH = 5000
 FIELDS = ("recipient", "kind", "key", "title", "body", "url", "urgency", "created_at", "deliver_at")
 PROFILE_FIELDS = {"timezone", "reminder_time", "quiet_hours_start", "quiet_hours_end"}
 COMPOSE = {

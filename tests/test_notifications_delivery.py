@@ -255,3 +255,15 @@ def test_dispatch_reads_and_writes_a_constant_number_of_queries(push, django_ass
     with django_assert_max_num_queries(4):
         assert len(delivery.dispatch(ids, later(NOW, days=1000))) == 30
     assert Delivery.objects.count() == 30 * 3
+
+
+def test_a_task_stops_starting_sends_when_its_budget_is_spent_and_the_sweep_sends_the_rest(push):
+    ids = []
+    for script in ([HANG], [], []):
+        (user,) = users(1, email="")
+        subscribe(user, push.subscribe(*script))
+        ids.append(notification_of(raise_alert(user)).pk)
+    assert delivery.deliver(ids, budget=0.5) == 0
+    assert len(push.attempts) == 1, "one hung send (1 s timeout), then the budget was spent"
+    assert Delivery.objects.filter(attempts=0, status=Status.PENDING).count() == 2
+    assert delivery.run_sweep() == (0, 2)
