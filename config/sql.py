@@ -3,10 +3,11 @@
 Each is written once for PostgreSQL and SQLite (3.35+: UPSERT, RETURNING, UPDATE ... FROM)
 and tested on both (tests/test_sql.py; CI runs the suite on each database). Values go
 through each field's own database preparation, as the ORM's would. Many rows travel as a
-derived table: on PostgreSQL one array parameter per column (unnest), so a statement of
-100,000 values is still a short string with a handful of parameters (the driver's parsing
-of placeholders, not the database, was what a VALUES list of that size cost:
-bench/reminders.py); on SQLite a VALUES list.
+derived table: on PostgreSQL one array parameter per column (unnest), bound on the server in
+binary, so a statement of 100,000 values is a short string with a handful of parameters that
+travel as they are (a VALUES list of that size cost more in the driver, parsing placeholders
+and quoting values into the SQL text, than in the database: bench/reminders.py); on SQLite a
+VALUES list.
 
 - `upsert_returning_pk`: the ORM's update_conflicts does not return an existing row's
   primary key when the instance already has one (a UUID minted in Python), and the log PUT
@@ -19,7 +20,10 @@ bench/reminders.py); on SQLite a VALUES list.
   returns the keys of the rows it changed: a batch claim (the reminder run's) acts on those only.
 """
 
+import contextlib
+
 from django.db import connection, models
+from django.db.backends.postgresql.base import ServerBindingCursor
 
 # Values the driver takes as they are: preparing them through the field would only copy them
 # (int(), str(), bool()), at a cost that shows in a sweep of 100,000 rows. psycopg also takes
@@ -49,11 +53,25 @@ def _derived_table(fields, rows):
         for field, column in zip(fields, zip(*rows, strict=True), strict=True):
             prep = None if _plain(field) else field.get_db_prep_save
             columns.append([v if v is None or prep is None else prep(v, connection) for v in column])
-        arrays = ", ".join(f"CAST(%s AS {field.db_type(connection)}[])" for field in fields)
+        arrays = ", ".join(f"CAST(%b AS {field.db_type(connection)}[])" for field in fields)
         return "", f"(SELECT * FROM unnest({arrays})) AS v ({names})", columns
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
     params = [param for row in rows for param in _prep(fields, row)]
     return f"WITH v ({names}) AS (VALUES {', '.join([row_sql] * len(rows))}) ", "v", params
+
+
+@contextlib.contextmanager
+def _rows_cursor():
+    """The cursor for a derived table's statement: on PostgreSQL one that binds on the server (Django's
+    binds on the client, quoting every value into the SQL text), still through Django's wrapper,
+    so errors, execute wrappers and query logging are as for any other statement."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    connection.ensure_connection()
+    with connection._prepare_cursor(ServerBindingCursor(connection.connection)) as cursor:
+        yield cursor
 
 
 def upsert_returning_pk(instance, unique, keep):
@@ -95,7 +113,7 @@ def insert_ignoring_conflicts(model, field_names, rows, conflict, chunk=5000):
             f"{with_clause}INSERT INTO {qn(model._meta.db_table)} ({columns}) SELECT * FROM {source} WHERE true "
             f"ON CONFLICT ({keys}) DO NOTHING RETURNING {qn(model._meta.pk.column)}"
         )
-        with connection.cursor() as cursor:
+        with _rows_cursor() as cursor:
             cursor.execute(sql, params)
             new_pks.extend(model._meta.pk.to_python(pk) for (pk,) in cursor.fetchall())
     return new_pks
@@ -122,7 +140,7 @@ def update_where_unchanged(model, guard_field, value_fields, rows, returning=Fal
     )
     if returning:
         sql += f" RETURNING {table}.{pk}"
-    with connection.cursor() as cursor:
+    with _rows_cursor() as cursor:
         cursor.execute(sql, params)
         if returning:
             return [model._meta.pk.to_python(key) for (key,) in cursor.fetchall()]

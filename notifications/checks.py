@@ -10,7 +10,11 @@ from notifications import vapid
 def vapid_keys_are_a_pair(app_configs, **kwargs):
     if not settings.VAPID_PRIVATE_KEY:
         return []
-    if vapid.public_key_of(vapid.signer(settings.VAPID_PRIVATE_KEY)) != settings.VAPID_PUBLIC_KEY:
+    try:
+        public_key = vapid.public_key_of(vapid.signer(settings.VAPID_PRIVATE_KEY))
+    except ValueError:  # 32 bytes, but not a P-256 private key
+        public_key = None
+    if public_key != settings.VAPID_PUBLIC_KEY:
         return [
             checks.Error(
                 "VAPID_PUBLIC_KEY is not the public half of VAPID_PRIVATE_KEY: browsers would subscribe with a key "

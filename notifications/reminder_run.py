@@ -88,30 +88,30 @@ def read_states(user_ids, since):
     return states
 
 
-def _plan(row, states, now):
-    """(next slot, [(today, Reminder)]) for one due user."""
-    user_id, _, tz_name, reminder_time, quiet_start, quiet_end = row
+def _slot(now, tz_name, reminder_time, quiet_start, quiet_end):
+    """(next slot, whether `now` is in quiet hours, local today) of one profile at `now`."""
     tz, quiet = zoneinfo.ZoneInfo(tz_name), QuietHours.of(quiet_start, quiet_end)
-    following = next_reminder(now, tz, reminder_time, quiet)
-    if in_quiet_hours(now, tz, quiet):  # a run late enough to fall in quiet hours reminds no one
-        return following, []
-    today = now.astimezone(tz).date()
-    return following, [(today, reminder) for reminder in reminders_due(today, states.get(user_id, ()))]
+    return next_reminder(now, tz, reminder_time, quiet), in_quiet_hours(now, tz, quiet), now.astimezone(tz).date()
 
 
 def remind(batch, now):
     """Claim these due users and write their reminders; return (users claimed, notification ids)."""
     # Any zone's local date is at least the UTC date less one day.
     states = read_states([row[0] for row in batch], since=now.date() - datetime.timedelta(days=1) - LOOKBACK)
-    claims, notifications = [], {}
-    for row in batch:
-        user_id, slot = row[0], row[1]
+    claims, notifications, slots = [], {}, {}
+    for user_id, slot, *profile in batch:
         try:
-            following, reminders = _plan(row, states, now)
+            # Users share profiles (zone, time, quiet hours): each is worked out once a batch.
+            if (key := tuple(profile)) not in slots:
+                slots[key] = _slot(now, *profile)
+            following, quiet_now, today = slots[key]
         except Exception:  # one bad row (a time zone gone from tzdata) must not hold up the rest
             log.exception("planning the reminders of user %s failed; trying again tomorrow", user_id)
-            following, reminders = now + datetime.timedelta(days=1), []
+            claims.append((user_id, slot, now + datetime.timedelta(days=1)))
+            continue
         claims.append((user_id, slot, following))
+        # A run late enough to fall in quiet hours (beat was down) reminds no one.
+        reminders = [] if quiet_now else reminders_due(today, states.get(user_id, ()))
         notifications[user_id] = [
             (
                 user_id,
@@ -123,13 +123,13 @@ def remind(batch, now):
                 now,
                 now,
             )
-            for today, r in reminders
+            for r in reminders
         ]
     with transaction.atomic():
         claimed = update_where_unchanged(
             ReminderSchedule, "next_reminder_at", ["next_reminder_at"], claims, returning=True
         )
-        rows = [row for user_id in claimed for row in notifications[user_id]]
+        rows = [row for user_id in claimed for row in notifications.get(user_id, ())]
         new_ids = insert_ignoring_conflicts(Notification, FIELDS, rows, conflict=("recipient", "key"))
         deliver_after_commit(new_ids)
     return len(claimed), new_ids
