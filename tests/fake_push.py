@@ -105,9 +105,8 @@ class Push:
 
 
 class FakePushService:
-    def __init__(self, vapid_public_key, folder, verify=True):
+    def __init__(self, vapid_public_key, folder):
         self.vapid_public_key = vapid_public_key
-        self.verify = verify  # False: the bench's own throughput check skips decryption
         self.cert_path, key_path = write_certificate(folder)
         self.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.tls.load_cert_chain(self.cert_path, key_path)
@@ -166,7 +165,7 @@ class FakePushService:
         if subscription is None:
             return 404, {}
         try:
-            claims, payload = self.check(subscription, headers, body) if self.verify else ({}, {})
+            claims, payload = self.check(subscription, headers, body)
         except ValueError as problem:
             with self.lock:
                 self.problems.append((subscription.endpoint, str(problem)))

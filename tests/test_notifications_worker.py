@@ -109,3 +109,11 @@ def test_an_alert_raised_while_the_broker_is_down_is_pushed_by_the_sweep(unreach
     assert delivery.run_sweep() == (1, 1)
     (received,) = push.pushes_to(phone)
     assert received.headers["urgency"] == "high"
+
+
+def test_beat_sends_the_reminder_run_every_minute_and_the_delivery_sweep_every_interval(settings):
+    schedule = celery_app.conf.beat_schedule
+    assert (schedule["reminders"]["task"], schedule["reminders"]["schedule"]) == ("notifications.send_reminders", 60.0)
+    assert schedule["notifications-sweep"]["task"] == "notifications.sweep"
+    assert schedule["notifications-sweep"]["schedule"] == float(settings.NOTIFICATIONS_SWEEP_SECONDS)
+    assert schedule["reminders"]["options"]["expires"] < 60, "a tick not run before the next expires"
