@@ -32,6 +32,14 @@ def schedule_periodic_tasks(sender, **kwargs):
     sender.add_periodic_task(
         float(every), sender.signature("recovery.sweep"), name="recovery-sweep", expires=every * 29 / 30
     )
+    # Reminders: every minute, the users whose reminder slot has come (notifications.reminder_run).
+    sender.add_periodic_task(60.0, sender.signature("notifications.send_reminders"), name="reminders", expires=58)
+    # Safety net for deliveries: notifications held through quiet hours, retries whose back-off
+    # is over, and whatever a lost message or a dead worker left pending.
+    every = settings.NOTIFICATIONS_SWEEP_SECONDS
+    sender.add_periodic_task(
+        float(every), sender.signature("notifications.sweep"), name="notifications-sweep", expires=every * 29 / 30
+    )
 
 
 @app.task(name="rebound.ping", ignore_result=False, acks_late=False)

@@ -6,7 +6,9 @@ production path applies: a ``SECRET_KEY`` and ``ALLOWED_HOSTS`` are required and
 HTTPS/cookie hardening that ``manage.py check --deploy`` asks for is switched on.
 """
 
+import base64
 import datetime
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
     "tracker",
     "recovery",
     "advice",
+    "notifications",
     "clinic",
 ]
 
@@ -195,6 +198,47 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = "UTC"
 # How often beat runs the recovery sweep (the schedule is in config/celery.py).
 RECOVERY_SWEEP_SECONDS = env_int("RECOVERY_SWEEP_SECONDS", 300, minimum=1, maximum=86400)
+
+# Notifications: Web Push (VAPID), e-mail and the in-app feed; the delivery sweep and reminders
+# (schedules in config/celery.py). VAPID keys are URL-safe base64: the public key the 65-byte
+# uncompressed P-256 point browsers take, the private key its 32-byte scalar
+# (`manage.py vapid_keys` prints a pair). With neither set, DEBUG=1 makes a pair in
+# VAR_DIR/vapid.json on first start and DEBUG=0 turns Web Push off (the feed and e-mail go on);
+# one without the other, or a malformed one, stops the process here.
+VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY")
+VAPID_PRIVATE_KEY = env_secret("VAPID_PRIVATE_KEY")
+if bool(VAPID_PUBLIC_KEY) != bool(VAPID_PRIVATE_KEY):
+    raise SettingError("Set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY (`manage.py vapid_keys`), or neither.")
+for _name, _bytes in (("VAPID_PUBLIC_KEY", 65), ("VAPID_PRIVATE_KEY", 32)):
+    _value = globals()[_name]
+    try:
+        _raw = base64.b64decode(_value + "=" * (-len(_value) % 4), altchars=b"-_", validate=True)
+    except ValueError:
+        _raw = None
+    if _value and (_raw is None or len(_raw) != _bytes or (_bytes == 65 and _raw[0] != 4)):
+        raise SettingError(f"{_name} must be a URL-safe base64 VAPID key as `manage.py vapid_keys` prints it.")
+VAPID_KEY_FILE = VAR_DIR / "vapid.json" if DEBUG and not VAPID_PUBLIC_KEY else None
+WEB_PUSH = bool(VAPID_PUBLIC_KEY) or VAPID_KEY_FILE is not None
+# Who runs this server, for push services to contact (the VAPID `sub` claim): a mailto: address
+# or an https URL.
+VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:rebound-dev@example.com" if DEBUG else "")
+if WEB_PUSH and not re.fullmatch(r"mailto:[^@\s]+@[^@\s]+\.[^@\s]+|https://[^/\s]+\.[^/\s]+(/\S*)?", VAPID_SUBJECT):
+    raise SettingError(
+        "VAPID_SUBJECT must be a mailto: address or an https URL, for push services to reach you; "
+        f"got {VAPID_SUBJECT!r}."
+    )
+# The push services a subscription may name (host names; "*.example.com" matches subdomains):
+# the server posts only to https endpoints on these, so no one can make it post elsewhere.
+PUSH_ENDPOINT_HOSTS = env_list(
+    "PUSH_ENDPOINT_HOSTS",
+    ["fcm.googleapis.com", "updates.push.services.mozilla.com", "web.push.apple.com", "*.notify.windows.com"],
+)
+# Seconds one push may take (connect, then answer) before it counts as a transient failure.
+PUSH_TIMEOUT_SECONDS = env_int("PUSH_TIMEOUT_SECONDS", 10, minimum=1, maximum=120)
+# Attempts at one delivery (a push, an e-mail) before it is recorded as failed.
+DELIVERY_MAX_ATTEMPTS = env_int("DELIVERY_MAX_ATTEMPTS", 8, minimum=1, maximum=50)
+# How often beat runs the delivery sweep: held, retried and lost deliveries.
+NOTIFICATIONS_SWEEP_SECONDS = env_int("NOTIFICATIONS_SWEEP_SECONDS", 60, minimum=1, maximum=3600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -2,7 +2,12 @@
 
 Each is written once for PostgreSQL and SQLite (3.35+: UPSERT, RETURNING, UPDATE ... FROM)
 and tested on both (tests/test_sql.py; CI runs the suite on each database). Values go
-through each field's own database preparation, as the ORM's would.
+through each field's own database preparation, as the ORM's would. Many rows travel as a
+derived table: on PostgreSQL one array parameter per column (unnest), bound on the server in
+binary, so a statement of 100,000 values is a short string with a handful of parameters that
+travel as they are (a VALUES list of that size cost more in the driver, parsing placeholders
+and quoting values into the SQL text, than in the database: bench/reminders.py); on SQLite a
+VALUES list.
 
 - `upsert_returning_pk`: the ORM's update_conflicts does not return an existing row's
   primary key when the instance already has one (a UUID minted in Python), and the log PUT
@@ -11,21 +16,62 @@ through each field's own database preparation, as the ORM's would.
   were really inserted; the red-flag job must know which alerts are new.
 - `update_where_unchanged`: one statement writing a different value to each row, only where
   a guard column still holds the value read. bulk_update's CASE expressions cannot carry a
-  per-row guard, and building them cost milliseconds per row (bench/sweep.py).
+  per-row guard, and building them cost milliseconds per row (bench/sweep.py). Asked to, it
+  returns the keys of the rows it changed: a batch claim (the reminder run's) acts on those only.
 """
 
+import contextlib
+
 from django.db import connection, models
+from django.db.backends.postgresql.base import ServerBindingCursor
 
 # Values the driver takes as they are: preparing them through the field would only copy them
-# (int(), str(), bool()), at a cost that shows in a sweep of 100,000 rows.
+# (int(), str(), bool()), at a cost that shows in a sweep of 100,000 rows. psycopg also takes
+# aware datetimes, dates and UUIDs as they are; SQLite's adapters need Django's text forms.
 PLAIN = (models.IntegerField, models.BooleanField, models.CharField, models.TextField)
+PLAIN_ON_POSTGRESQL = (*PLAIN, models.DateTimeField, models.DateField, models.UUIDField)
+
+
+def _plain(field):
+    if field.is_relation:
+        return _plain(field.target_field)
+    return isinstance(field, PLAIN_ON_POSTGRESQL if connection.vendor == "postgresql" else PLAIN)
 
 
 def _prep(fields, row):
     return [
-        value if value is None or isinstance(field, PLAIN) else field.get_db_prep_save(value, connection)
+        value if value is None or _plain(field) else field.get_db_prep_save(value, connection)
         for field, value in zip(fields, row, strict=True)
     ]
+
+
+def _derived_table(fields, rows):
+    """(WITH clause, table, params): a table v (c0, c1, ...) holding `rows`, typed as `fields`."""
+    names = ", ".join(f"c{i}" for i in range(len(fields)))
+    if connection.vendor == "postgresql":
+        columns = []
+        for field, column in zip(fields, zip(*rows, strict=True), strict=True):
+            prep = None if _plain(field) else field.get_db_prep_save
+            columns.append([v if v is None or prep is None else prep(v, connection) for v in column])
+        arrays = ", ".join(f"CAST(%b AS {field.db_type(connection)}[])" for field in fields)
+        return "", f"(SELECT * FROM unnest({arrays})) AS v ({names})", columns
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    params = [param for row in rows for param in _prep(fields, row)]
+    return f"WITH v ({names}) AS (VALUES {', '.join([row_sql] * len(rows))}) ", "v", params
+
+
+@contextlib.contextmanager
+def _rows_cursor():
+    """The cursor for a derived table's statement: on PostgreSQL one that binds on the server (Django's
+    binds on the client, quoting every value into the SQL text), still through Django's wrapper,
+    so errors, execute wrappers and query logging are as for any other statement."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    connection.ensure_connection()
+    with connection._prepare_cursor(ServerBindingCursor(connection.connection)) as cursor:
+        yield cursor
 
 
 def upsert_returning_pk(instance, unique, keep):
@@ -50,57 +96,54 @@ def upsert_returning_pk(instance, unique, keep):
     return model._meta.pk.to_python(pk)
 
 
-def insert_ignoring_conflicts(model, field_names, rows, conflict, chunk=1000):
+def insert_ignoring_conflicts(model, field_names, rows, conflict, chunk=5000):
     """INSERT rows (tuples in field_names order), skipping those that clash on `conflict`;
     return the primary keys of the rows really inserted."""
     fields = [model._meta.get_field(name) for name in field_names]
     qn = connection.ops.quote_name
     columns = ", ".join(qn(f.column) for f in fields)
     keys = ", ".join(qn(model._meta.get_field(name).column) for name in conflict)
-    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    # SQLite binds at most 32,766 parameters to a statement.
+    chunk = chunk if connection.vendor == "postgresql" else min(chunk, 30_000 // len(fields))
     new_pks = []
     for start in range(0, len(rows), chunk):
-        part = rows[start : start + chunk]
+        with_clause, source, params = _derived_table(fields, rows[start : start + chunk])
+        # "WHERE true" keeps SQLite from reading ON CONFLICT as the ON of a join.
         sql = (
-            f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES {', '.join([row_sql] * len(part))} "
+            f"{with_clause}INSERT INTO {qn(model._meta.db_table)} ({columns}) SELECT * FROM {source} WHERE true "
             f"ON CONFLICT ({keys}) DO NOTHING RETURNING {qn(model._meta.pk.column)}"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [param for row in part for param in _prep(fields, row)])
+        with _rows_cursor() as cursor:
+            cursor.execute(sql, params)
             new_pks.extend(model._meta.pk.to_python(pk) for (pk,) in cursor.fetchall())
     return new_pks
 
 
-def _placeholder(field):
-    # PostgreSQL types a VALUES column from its parameters (an all-NULL column would be
-    # text): cast each to the column's own type, a foreign key's being its target's.
-    if connection.vendor == "postgresql":
-        return f"CAST(%s AS {field.db_type(connection)})"
-    return "%s"
-
-
-def update_where_unchanged(model, guard_field, value_fields, rows):
+def update_where_unchanged(model, guard_field, value_fields, rows, returning=False):
     """UPDATE each row's value_fields where guard_field still holds the value read.
 
-    rows: tuples (pk, guard value as read, *values). Returns the number of rows updated.
+    rows: tuples (pk, guard value as read, *values). Returns the number of rows updated, or with
+    `returning` the primary keys of those rows.
     """
     if not rows:
-        return 0
+        return [] if returning else 0
     qn = connection.ops.quote_name
     table = qn(model._meta.db_table)
     pk = qn(model._meta.pk.column)
     guard = qn(model._meta.get_field(guard_field).column)
     fields = [model._meta.pk, model._meta.get_field(guard_field), *(model._meta.get_field(n) for n in value_fields)]
-    row_sql = "(" + ", ".join(_placeholder(f) for f in fields) + ")"
-    columns = ", ".join(f"c{i}" for i in range(len(fields)))
     assignments = ", ".join(f"{qn(f.column)} = v.c{i}" for i, f in enumerate(fields[2:], start=2))
+    with_clause, source, params = _derived_table(fields, rows)
     sql = (
-        f"WITH v ({columns}) AS (VALUES {', '.join([row_sql] * len(rows))}) "
-        f"UPDATE {table} SET {assignments} FROM v "
+        f"{with_clause}UPDATE {table} SET {assignments} FROM {source} "
         f"WHERE {table}.{pk} = v.c0 AND ({table}.{guard} = v.c1 OR ({table}.{guard} IS NULL AND v.c1 IS NULL))"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [param for row in rows for param in _prep(fields, row)])
+    if returning:
+        sql += f" RETURNING {table}.{pk}"
+    with _rows_cursor() as cursor:
+        cursor.execute(sql, params)
+        if returning:
+            return [model._meta.pk.to_python(key) for (key,) in cursor.fetchall()]
         if connection.vendor == "sqlite":
             # Python's sqlite3 reports no rowcount for a statement that opens with WITH.
             cursor.execute("SELECT changes()")

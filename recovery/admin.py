@@ -5,7 +5,7 @@ from recovery.models import Alert, Recovery
 
 @admin.register(Alert)
 class AlertAdmin(admin.ModelAdmin):
-    list_display = ("reason", "level", "workout", "created_at", "pushed_at", "acknowledged_at", "resolved_at")
+    list_display = ("reason", "level", "workout", "created_at", "acknowledged_at", "resolved_at")
     list_filter = ("level", "reason")
     search_fields = ("workout__owner__username",)
     list_select_related = ("workout",)

@@ -37,6 +37,7 @@ from recovery.rules import (
     ordered,
     reasons_for,
 )
+from recovery.signals import alerts_raised
 from recovery.state import WINDOW_DAYS, due_batch, mark_due, store_results, workouts_counting
 from tracker.models import PainLog, Workout
 
@@ -236,9 +237,11 @@ def evaluate_workouts(workout_ids):
 
 
 def _record_alerts(assessments):
-    """Insert one alert per (workout, reason), ignoring those that exist; return the new ids.
+    """Insert one alert per (workout, reason), ignoring those that exist; announce and return
+    the new ids.
 
-    The unique constraint decides, so concurrent evaluations cannot both create one.
+    The unique constraint decides, so concurrent evaluations cannot both create one, and only
+    the rows really inserted are announced (in this transaction: see recovery.signals).
     """
     now = timezone.now()
     rows = [
@@ -246,12 +249,15 @@ def _record_alerts(assessments):
         for workout_id, a in assessments.items()
         for reason in ordered(a.reasons)
     ]
-    return insert_ignoring_conflicts(
+    new_ids = insert_ignoring_conflicts(
         Alert,
         ("workout", "reason", "level", "message", "created_at", "resolution_note"),
         rows,
         conflict=("workout", "reason"),
     )
+    if new_ids:
+        alerts_raised.send(sender=Alert, alert_ids=new_ids)
+    return new_ids
 
 
 def run_sweep(batch_size=500, progress=None):

@@ -1,8 +1,9 @@
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 
 from recovery.levels import Level, Reason
+from recovery.signals import alerts_raised
 
 
 class Alert(models.Model):
@@ -16,7 +17,6 @@ class Alert(models.Model):
     level = models.PositiveSmallIntegerField(choices=Level.choices())
     message = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
-    pushed_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -34,14 +34,21 @@ class Alert(models.Model):
             ),
         ]
         indexes = [
-            # Delivery: alerts not yet pushed, oldest first.
-            models.Index(fields=["created_at"], condition=Q(pushed_at__isnull=True), name="alert_unpushed_idx"),
             # A workout's (and so a patient's) open alerts: levels, the dashboard.
             models.Index(fields=["workout", "level"], condition=Q(resolved_at__isnull=True), name="alert_open_idx"),
         ]
 
     def __str__(self):
         return f"{self.reason} ({Level(self.level).code})"
+
+    # An alert added one at a time (the admin, scripts) is announced in its transaction, as the
+    # red-flag job's inserts are (recovery.evaluation._record_alerts).
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if adding:
+                alerts_raised.send(sender=Alert, alert_ids=[self.pk])
 
 
 class Recovery(models.Model):

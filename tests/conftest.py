@@ -17,7 +17,9 @@ from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
 from config.publish import publisher
+from notifications import vapid
 from tests.factories import PhysioFactory, UserFactory
+from tests.fake_push import FakePushService
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -227,3 +229,48 @@ def session_queue():
     publisher.flush(timeout=30)  # what the web code handed over is published before the queue goes
     celery_app.conf.task_default_queue = previous
     delete_queue(name)
+
+
+# -- Web Push: every subscription in the suite points at the fake push service on 127.0.0.1 --
+
+
+@pytest.fixture(autouse=True)
+def push_stays_on_this_machine(settings):
+    """The only push service a test may name is the fake one on 127.0.0.1 (tests/fake_push.py)."""
+    settings.PUSH_ENDPOINT_HOSTS = ["127.0.0.1"]
+
+
+@pytest.fixture(scope="session")
+def vapid_pair():
+    return vapid.generate()
+
+
+@pytest.fixture(scope="session")
+def fake_push_service(vapid_pair, tmp_path_factory):
+    with FakePushService(vapid_pair.public_key, tmp_path_factory.mktemp("push")) as service:
+        yield service
+
+
+def push_environment(service, pair):
+    """The settings (as environment variables) under which a process pushes to the fake service."""
+    return {
+        "VAPID_PUBLIC_KEY": pair.public_key,
+        "VAPID_PRIVATE_KEY": pair.private_key,
+        "VAPID_SUBJECT": "mailto:push-tests@example.com",
+        "PUSH_ENDPOINT_HOSTS": "127.0.0.1",
+        "PUSH_TIMEOUT_SECONDS": "1",
+        "REQUESTS_CA_BUNDLE": str(service.cert_path),
+    }
+
+
+@pytest.fixture
+def push(fake_push_service, vapid_pair, settings, monkeypatch):
+    """Web Push on, to the fake service: its certificate trusted, this suite's VAPID pair, 1 s timeout."""
+    fake_push_service.reset()
+    settings.WEB_PUSH, settings.VAPID_KEY_FILE = True, None
+    settings.VAPID_PUBLIC_KEY, settings.VAPID_PRIVATE_KEY = vapid_pair.public_key, vapid_pair.private_key
+    settings.VAPID_SUBJECT = "mailto:push-tests@example.com"
+    settings.PUSH_TIMEOUT_SECONDS = 1
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(fake_push_service.cert_path))
+    yield fake_push_service
+    fake_push_service.reset()

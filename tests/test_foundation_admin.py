@@ -5,12 +5,22 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.urls import reverse
 
+from notifications.models import Delivery, Notification, PushSubscription, ReminderSchedule
 from recovery.models import Recovery
 from tests.factories import AlertFactory, ExerciseFactory, PainLogFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-# Rows only the system writes: recovery's results, django-axes' login records.
-READ_ONLY = {Recovery, AccessAttempt, AccessLog, AccessFailureLog}
+# Rows only the system writes: recovery's results, notifications' deliveries, django-axes' records.
+READ_ONLY = {
+    Recovery,
+    Notification,
+    Delivery,
+    PushSubscription,
+    ReminderSchedule,
+    AccessAttempt,
+    AccessLog,
+    AccessFailureLog,
+}
 
 
 @pytest.fixture
@@ -28,7 +38,7 @@ def test_admin_changelist_and_add_pages_render(staff_client, model):
     opts = model._meta
     assert staff_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")).status_code == 200
     add = staff_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
-    # A model only the system writes (recovery's stored results) is read-only for staff too.
+    # A model only the system writes (recovery's stored results, deliveries) is read-only for staff too.
     assert add.status_code == (200 if model not in READ_ONLY else 403)
     obj = model.objects.first()
     if obj is not None:

@@ -76,3 +76,15 @@ def test_update_where_unchanged_writes_only_rows_still_as_read():
 
 def test_update_where_unchanged_with_no_rows_does_nothing():
     assert update_where_unchanged(Recovery, "evaluation_due_at", ["level"], []) == 0
+
+
+def test_update_where_unchanged_can_return_the_keys_of_the_rows_it_changed():
+    read = timezone.now()
+    still, changed = WorkoutFactory(), WorkoutFactory()
+    Recovery.objects.create(workout=still, evaluation_due_at=read)
+    Recovery.objects.create(workout=changed, evaluation_due_at=read + datetime.timedelta(seconds=1))
+    rows = [(still.pk, read, None), (changed.pk, read, None)]
+    assert update_where_unchanged(Recovery, "evaluation_due_at", ["evaluation_due_at"], rows, returning=True) == [
+        still.pk
+    ]
+    assert update_where_unchanged(Recovery, "evaluation_due_at", ["evaluation_due_at"], [], returning=True) == []

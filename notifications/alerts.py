@@ -1,0 +1,43 @@
+"""Every new alert reaches its person once: a notification per (alert, recipient).
+
+Called from recovery's announcement (recovery.signals.alerts_raised), inside the transaction
+that records the alerts, so an alert and its notifications commit together: none is lost to a
+crash or a broker outage between the two, and the delivery sweep finds whatever was not sent.
+"""
+
+import zoneinfo
+
+from django.utils import timezone
+
+from config.sql import insert_ignoring_conflicts
+from notifications import content
+from notifications.models import Kind, Notification
+from notifications.schedule import QuietHours, release
+from recovery.levels import Level
+from recovery.models import Alert
+
+FIELDS = ("recipient", "kind", "key", "alert", "title", "body", "url", "urgency", "created_at", "deliver_at")
+
+
+def notify_alerts(alert_ids, now=None):
+    """Insert the notifications of these alerts, ignoring those that exist; return the new ids.
+
+    An emergency is due at once, quiet hours or not; any other alert when the recipient's quiet
+    hours end (at once outside them). Two queries for any number of alerts.
+    """
+    now = now or timezone.now()
+    alerts = Alert.objects.filter(pk__in=list(alert_ids)).values_list(
+        "pk", "level", "message", "workout__owner_id", "workout__owner__timezone",
+        "workout__owner__quiet_hours_start", "workout__owner__quiet_hours_end",
+    )  # fmt: skip
+    rows = []
+    for pk, level, message, owner_id, tz, quiet_start, quiet_end in alerts:
+        title, body, urgency = content.alert(level, message)
+        if level == Level.EMERGENCY:
+            deliver_at = now
+        else:
+            deliver_at = release(now, zoneinfo.ZoneInfo(tz), QuietHours.of(quiet_start, quiet_end))
+        rows.append(
+            (owner_id, Kind.ALERT, f"alert:{pk}", pk, title, body, content.alert_url(pk), urgency, now, deliver_at)
+        )
+    return insert_ignoring_conflicts(Notification, FIELDS, rows, conflict=("recipient", "key"))
