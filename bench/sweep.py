@@ -95,7 +95,7 @@ def sweep(batch_size, n_workouts):
     from recovery.evaluation import run_sweep
 
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE recovery_alert, recovery_recovery")
+        cursor.execute("TRUNCATE recovery_alert, recovery_recovery CASCADE")
         # Every workout due, as if each had just been logged (what mark_due leaves).
         cursor.execute(
             "INSERT INTO recovery_recovery (workout_id, evaluation_due_at, level, reasons) "
