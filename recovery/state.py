@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from config.dates import shift
-from config.sql import update_where_unchanged
+from config.sql import update_where_unchanged, upsert_rows
+from recovery.levels import Level
 from recovery.models import Recovery
 from recovery.rules import RECURRING_WINDOW_DAYS
 from tracker.models import Workout
@@ -23,11 +24,12 @@ RESULT_FIELDS = ("level", "reasons", "peak_pain", "last_log_on", "last_pain", "o
 def mark_due(workout_ids, now=None):
     """Flag these workouts for evaluation, creating their rows on first use (one statement)."""
     now = now or timezone.now()
-    Recovery.objects.bulk_create(
-        [Recovery(workout_id=workout_id, evaluation_due_at=now) for workout_id in dict.fromkeys(workout_ids)],
-        update_conflicts=True,
-        unique_fields=["workout"],
-        update_fields=["evaluation_due_at"],
+    upsert_rows(
+        Recovery,
+        ("workout", "evaluation_due_at", "level", "reasons"),
+        [(workout_id, now, Level.OK.value, []) for workout_id in dict.fromkeys(workout_ids)],
+        unique=("workout",),
+        update=("evaluation_due_at",),
     )
 
 
