@@ -10,7 +10,12 @@ from rest_framework.views import APIView
 from config.fields import parse_iso_date
 from recovery.evaluation import assess, log_fact, read_for_a_log
 from tracker.access import owned_workouts
-from tracker.api.serializers import PainLogSerializer, SavedPainLogSerializer, WorkoutSerializer
+from tracker.api.serializers import (
+    PainLogSerializer,
+    SavedPainLogSerializer,
+    WorkoutSerializer,
+    validated_log_fields,
+)
 from tracker.services import delete_workout, save_log, save_workout
 
 LOGGED_ON = OpenApiParameter(
@@ -87,8 +92,7 @@ class WorkoutLogView(APIView):
             raise Http404
         workout, logs, alert_reasons = found
         day = self._day(logged_on)
-        serializer = PainLogSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        fields = validated_log_fields(request.data)
         today = request.user.local_today()
         if day > today:
             raise ValidationError({"logged_on": [f"{day} is after your today ({today}, {request.user.timezone})."]})
@@ -96,7 +100,6 @@ class WorkoutLogView(APIView):
             raise ValidationError(
                 {"logged_on": [f"{day} is before the workout ({workout.performed_on}); log days on or after it."]}
             )
-        fields = serializer.validated_fields()
         log, created = save_log(workout, day, fields)
         logs = {workout.pk: [*(other for other in logs if other.logged_on != day), log_fact(log)]}
         log.triage = assess([workout], logs, alert_reasons)[workout.pk].triage
