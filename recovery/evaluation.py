@@ -288,7 +288,7 @@ def evaluate_workouts(workout_ids):
         new_alert_ids = _record_alerts(assessments)
         store_results([(w.pk, w.due, assessments[w.pk].results(now)) for w in workouts])
         # recurring_pain of the user's later workouts counts this one: look at them again.
-        later = workouts_counting(changed_painful, exclude=[w.pk for w in workouts])
+        later = workouts_counting(changed_painful, exclude=[w.pk for w in workouts], only_painful_or_due=True)
         if later:
             mark_due(later, now)
     if later:
