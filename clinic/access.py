@@ -1,0 +1,71 @@
+"""The one place a physiotherapist's reach is decided, and every read of it is logged.
+
+Every queryset a physiotherapist's request reads patients, workouts, logs, alerts or notes
+through starts here, scoped to active care links, so a revoked link ends access in the very
+next request. Reads are recorded with `record_reads` in the same request (and transaction).
+"""
+
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import User
+from clinic.models import AccessLogEntry, CareLink
+from recovery.models import Alert
+from tracker.models import PainLog, Workout
+
+
+def is_physio(user):
+    return bool(user and user.is_authenticated and user.is_active and user.is_physio)
+
+
+def active_links(physio):
+    return CareLink.objects.filter(physio=physio, revoked_at__isnull=True)
+
+
+def linked_patients(physio):
+    """The patients who currently consent to this physiotherapist seeing their data."""
+    if not is_physio(physio):
+        return User.objects.none()
+    return User.objects.filter(
+        Exists(active_links(physio).filter(patient=OuterRef("pk"))),
+        is_active=True,
+    )
+
+
+def linked_patient_or_404(physio, patient_id):
+    """The patient, if linked to this physiotherapist now; 404 otherwise (never 403)."""
+    try:
+        return linked_patients(physio).get(pk=patient_id)
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such patient.") from None
+
+
+def patient_workouts(physio):
+    return Workout.objects.filter(owner__in=linked_patients(physio))
+
+
+def patient_logs(physio):
+    return PainLog.objects.filter(workout__owner__in=linked_patients(physio))
+
+
+def patient_alerts(physio):
+    return Alert.objects.filter(workout__owner__in=linked_patients(physio))
+
+
+def record_reads(physio, patient_ids, what, path):
+    """Write one access-log row per patient read, in one statement."""
+    now = timezone.now()
+    AccessLogEntry.objects.bulk_create(
+        [
+            AccessLogEntry(
+                patient_id=patient_id,
+                physio=physio,
+                physio_username=physio.get_username(),
+                what=what,
+                path=path[:300],
+                at=now,
+            )
+            for patient_id in patient_ids
+        ]
+    )
