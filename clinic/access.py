@@ -53,6 +53,31 @@ def patient_alerts(physio):
     return Alert.objects.filter(workout__owner__in=linked_patients(physio))
 
 
+def patient_alert_or_404(physio, alert_id):
+    """An alert of a patient linked to this physiotherapist now; 404 otherwise."""
+    try:
+        return patient_alerts(physio).select_related("workout").get(pk=alert_id)
+    except (Alert.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such alert.") from None
+
+
+def links_of_patient(patient):
+    """A patient's care team as they see it: every link they made, active or revoked."""
+    return CareLink.objects.filter(patient=patient)
+
+
+def care_team_links(patient_ids):
+    """The active links of these patients to physiotherapists who may see them now: who is told
+    of their alerts. The same conditions as `linked_patients`, from the patients' side."""
+    return CareLink.objects.filter(
+        patient_id__in=list(patient_ids),
+        revoked_at__isnull=True,
+        physio__is_physio=True,
+        physio__is_active=True,
+        patient__is_active=True,
+    )
+
+
 def record_reads(physio, patient_ids, what, path):
     """Write one access-log row per patient read, in one statement."""
     now = timezone.now()

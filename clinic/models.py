@@ -48,6 +48,9 @@ class Invitation(models.Model):
     def __str__(self):
         return f"{self.code} by {self.physio_id}"
 
+    def usable(self, now):
+        return self.accepted_at is None and now < self.expires_at
+
 
 class CareLink(models.Model):
     """A patient's consent for one physiotherapist to see their data, until revoked.

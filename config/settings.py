@@ -294,6 +294,9 @@ THROTTLE_USER = env_rate("THROTTLE_USER", "600/min")
 # Token requests per username, whatever the client address: spreading a password guess
 # over many IPs does not help.
 THROTTLE_AUTH_USERNAME = env_rate("THROTTLE_AUTH_USERNAME", "10/min")
+# Invitation codes a user may try (POST /api/v1/care-team/), right or wrong: guessing stays
+# hopeless (31^8 codes, a week each), a patient mistyping one twice is not stopped.
+THROTTLE_INVITATION_CODE = env_rate("THROTTLE_INVITATION_CODE", "10/hour")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "config.authentication.TokenAuthentication",
@@ -303,7 +306,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["config.parsers.StrictJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_CLASSES": ["config.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"auth": THROTTLE_AUTH, "user": THROTTLE_USER, "auth_username": THROTTLE_AUTH_USERNAME},
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": THROTTLE_AUTH,
+        "user": THROTTLE_USER,
+        "auth_username": THROTTLE_AUTH_USERNAME,
+        "invitation_code": THROTTLE_INVITATION_CODE,
+    },
     # How many trusted proxies sit in front and append to X-Forwarded-For. 0 (the default):
     # the header is ignored and the client is the socket's peer, so nobody can pose as many
     # clients by forging it. Behind one TLS-terminating proxy, set 1.
