@@ -23,6 +23,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from clinic.access import linked_patients
+from clinic.charts import sparkline
 from recovery.levels import Level
 from recovery.models import Alert, Recovery
 from tracker.models import PainLog
@@ -36,6 +37,12 @@ SEVERE_PAIN = 7
 # Days read back from the server's date: the longest window, a day each side for the time
 # zones, and room to find the log before the window's first (a rise is measured against it).
 LOOKBACK_DAYS = max(ADHERENCE_WINDOWS) + 7
+LEVEL_LABELS = {
+    Level.OK: "OK",
+    Level.CAUTION: "Caution",
+    Level.SEE_DOCTOR: "See a doctor",
+    Level.EMERGENCY: "Emergency",
+}
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,23 @@ class PatientRow:
         for alert in self.alerts:
             counts[alert.level.code] += 1
         return dict(counts)
+
+    @property
+    def level_label(self):
+        return LEVEL_LABELS[self.level]
+
+    @property
+    def alert_counts(self):
+        """[(level code, label, count)], most urgent level first."""
+        counts = self.open_alerts
+        return [(lv.code, LEVEL_LABELS[lv], counts[lv.code]) for lv in sorted(Level, reverse=True) if lv.code in counts]
+
+    @property
+    def adherence_text(self):
+        return " / ".join("—" if a is None else f"{round(a * 100)}%" for a in self.adherence.values())
+
+    def spark(self):
+        return sparkline(self.sparkline, f"{self.username}: highest pain each day, last {SPARKLINE_DAYS} days")
 
     @property
     def logging(self):
