@@ -33,6 +33,18 @@ class Episode:
         return max([stored, *(Level(a.level) for a in self.alerts if a.resolved_at is None)])
 
     @property
+    def reasons(self):
+        return self.recovery.reasons if self.recovery else []
+
+    @property
+    def opened_on(self):
+        return self.recovery.opened_on if self.recovery else None
+
+    @property
+    def closed_on(self):
+        return self.recovery.closed_on if self.recovery else None
+
+    @property
     def day(self):
         if self.recovery and self.recovery.open:
             return (self.today - self.workout.performed_on).days

@@ -9,6 +9,8 @@ urlpatterns = [
     path("api/v1/", include("recovery.api.urls")),
     path("api/v1/", include("advice.api.urls")),
     path("api/v1/", include("notifications.api.urls")),
+    # clinic: the physiotherapist's patient list and patient record (clinic-ui)
+    path("api/v1/", include("clinic.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
