@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# npm packages pinned in package-lock.json (axe-core for the browser tests), installed by `npm ci`.
+NODE_STAMP := node_modules/.package-lock.json
 
 .PHONY: run test demo lint format migrate sweep clean lock
 
@@ -14,6 +16,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $(STAMP)
 
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(NODE_STAMP)
+
 ## run: set up, migrate, then run web + Celery worker + Celery beat in the foreground (Ctrl-C stops all)
 # Settings come from the shell environment; .env belongs to docker compose (production
 # values), so honcho is told not to load it.
@@ -22,7 +28,7 @@ run: $(STAMP)
 	DEBUG=$${DEBUG:-1} PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --env /dev/null --no-prefix -p $(PORT) 2>&1 || test $$? -eq 130
 
 ## test: lint, check the apps' import layers and that migrations are complete, run every test
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
@@ -33,6 +39,7 @@ test: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py link_demo_patients
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -47,7 +54,7 @@ migrate: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules
 
 ## lock: recompile requirements.txt and requirements-dev.txt (every package pinned, with hashes)
 ## from requirements.in and requirements-dev.in, with pip-tools in a throwaway venv.

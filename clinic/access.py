@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from clinic.models import AccessLogEntry, CareLink
+from config.sql import insert_ignoring_conflicts
 from recovery.models import Alert
 from tracker.models import PainLog, Workout
 
@@ -79,18 +80,16 @@ def care_team_links(patient_ids):
 
 
 def record_reads(physio, patient_ids, what, path):
-    """Write one access-log row per patient read, in one statement."""
+    """Write one access-log row per patient read, in one statement whatever their number.
+
+    bulk_create would split 500 rows into several INSERTs on SQLite (Django assumes its old
+    limit of 999 parameters); insert_ignoring_conflicts sends a derived table in one
+    statement. No row can conflict: the key is the generated id.
+    """
     now = timezone.now()
-    AccessLogEntry.objects.bulk_create(
-        [
-            AccessLogEntry(
-                patient_id=patient_id,
-                physio=physio,
-                physio_username=physio.get_username(),
-                what=what,
-                path=path[:300],
-                at=now,
-            )
-            for patient_id in patient_ids
-        ]
-    )
+    username = physio.get_username()
+    rows = [(patient_id, physio.pk, username, what, path[:300], now) for patient_id in patient_ids]
+    if rows:
+        insert_ignoring_conflicts(
+            AccessLogEntry, ["patient", "physio", "physio_username", "what", "path", "at"], rows, conflict=["id"]
+        )

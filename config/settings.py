@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "advice",
     "notifications",
     "clinic",
+    "django_htmx",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.htmx: the clinic's list answers its own refresh with the rows alone.
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: answers a locked-out admin login with 429.
     "axes.middleware.AxesMiddleware",
@@ -267,6 +270,11 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+
+# The clinic's pages sign in with Django's session login (clinic/urls.py).
+LOGIN_URL = "clinic:login"
+LOGIN_REDIRECT_URL = "clinic:dashboard"
+LOGOUT_REDIRECT_URL = "clinic:login"
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

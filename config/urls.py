@@ -11,6 +11,7 @@ urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("clinic/", include("clinic.urls")),
     path("", include("config.api")),
 ]
 
