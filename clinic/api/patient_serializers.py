@@ -43,7 +43,7 @@ class LogSerializer(serializers.Serializer):
     notes = serializers.CharField()
 
 
-class ClinicAlertSerializer(serializers.Serializer):
+class RecordAlertSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     reason = serializers.ChoiceField(choices=REASON_CODES)
     level = serializers.ChoiceField(choices=LEVEL_CODES, source="get_level_display")
@@ -64,7 +64,7 @@ class EpisodeSerializer(serializers.Serializer):
     closed_on = serializers.DateField(allow_null=True)
     day = serializers.IntegerField(allow_null=True)
     logs = LogSerializer(many=True)
-    alerts = ClinicAlertSerializer(many=True)
+    alerts = RecordAlertSerializer(many=True)
 
 
 class NoteSerializer(serializers.Serializer):
