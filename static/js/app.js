@@ -124,8 +124,10 @@
     var invalid = entries.filter(function (e) { return e.state === "invalid"; });
     var node = $("#sync");
     if (waiting) node.textContent = waiting === 1 ? "1 log saved on this phone, will sync" : waiting + " logs saved on this phone, will sync";
-    else if ((results || []).some(function (r) { return r.outcome === "synced"; })) node.textContent = "All logs synced";
-    else node.textContent = "";
+    else if ((results || []).some(function (r) { return r.outcome === "synced"; }) || /will sync/.test(node.textContent)) {
+      // Sent by this page or by the service worker (Background Sync), whichever got there first.
+      node.textContent = "All logs synced";
+    }
     if (entries.some(function (e) { return e.state === "auth"; })) signInAgain();
     if (invalid.length) {
       var first = invalid[0];
@@ -134,11 +136,16 @@
     }
   }
 
+  /* What a flush did, by this page or by the service worker's Background Sync. */
+  async function announce(done) {
+    await showSyncState(done);
+    document.dispatchEvent(new CustomEvent("rebound:synced", { detail: done }));
+  }
+
   async function sync() {
     if (!outbox) return [];
     var done = await outbox.flush(csrfToken());
-    await showSyncState(done);
-    document.dispatchEvent(new CustomEvent("rebound:synced", { detail: done }));
+    await announce(done);
     return done;
   }
 
@@ -201,7 +208,7 @@
       if (signedIn && registration.active) registration.active.postMessage({ type: "warm" });
     }).catch(function () { /* the app still works online */ });
     navigator.serviceWorker.addEventListener("message", function (event) {
-      if (event.data && event.data.type === "synced") showSyncState([{ outcome: "synced" }]);
+      if (event.data && event.data.type === "synced") announce(event.data.results);
     });
   }
 

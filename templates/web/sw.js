@@ -71,7 +71,7 @@ self.addEventListener("sync", function (event) {
   event.waitUntil(self.ReboundOutbox.flush().then(function (results) {
     if (results.some(function (r) { return r.outcome === "offline" || r.outcome === "retry"; })) throw new Error("outbox not empty");
     return self.clients.matchAll({ type: "window" }).then(function (clients) {
-      clients.forEach(function (client) { client.postMessage({ type: "synced" }); });
+      clients.forEach(function (client) { client.postMessage({ type: "synced", results: results }); });
     });
   }));
 });
