@@ -5,16 +5,20 @@ fails the run instead. Every screen is photographed into tests/artifacts/ (git-i
 axe-core is vendored (`make vendor`), audited: no serious or critical accessibility violation.
 """
 
+import datetime
 import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.db import connections
+from django.urls import Resolver404, resolve
 
+from accounts.models import User
 from notifications.models import PushSubscription
-from tests.factories import UserFactory
+from tests.factories import AlertFactory, ExerciseFactory, PainLogFactory, UserFactory, WorkoutFactory
 from tracker.models import PainLog, Workout
 
 CHROMIUM = "/usr/bin/chromium"
@@ -252,3 +256,126 @@ def test_a_signed_out_visitor_is_sent_to_sign_in(live_server, phone):
     phone.fill("#password", "wrong")
     phone.get_by_role("button", name="Sign in").click()
     expect(phone.locator("#signin-error")).to_contain_text("Unable to log in")
+
+
+def sign_in(page, base, username, next_path="/"):
+    page.goto(f"{base}/signin/?next={next_path}")
+    page.fill("#username", username)
+    page.fill("#password", "correct horse battery staple")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"**{next_path}")
+
+
+def test_plan_history_alerts_and_settings(live_server, phone):
+    base = live_server.url
+    user = UserFactory(username="maya")
+    workout = WorkoutFactory(owner=user, title="Pull day", performed_on=user.local_today() - datetime.timedelta(days=2))
+    ExerciseFactory(workout=workout, name="Bent-over row", load_kg=60)
+    PainLogFactory(workout=workout, pain=4)
+    PainLogFactory(workout=workout, logged_on=workout.performed_on + datetime.timedelta(days=1), pain=5)
+    PainLogFactory(workout=workout, logged_on=user.local_today(), pain=5, radiates_to_legs=True)
+    alert = AlertFactory(workout=workout)
+    sign_in(phone, base, "maya", "/plan/")
+
+    plan = phone.locator("#plans .card")
+    expect(plan).to_contain_text("Day 2 after Pull day")
+    expect(plan).to_contain_text("See a doctor or physiotherapist")
+    audit(phone, "07-plan")
+
+    phone.get_by_role("link", name="History").click()
+    chart = phone.locator("svg.chart")
+    expect(chart).to_be_visible()
+    assert chart.get_attribute("aria-label").endswith("day 0: 4, day 1: 5, day 2: 5")
+    expect(phone.locator("#workouts")).to_contain_text("Bent-over row 60 kg")
+    audit(phone, "08-history")
+
+    phone.get_by_role("link", name="Alerts").click()
+    expect(phone.locator("#current")).to_contain_text("See a doctor or physiotherapist")
+    expect(phone.locator("#emergency")).to_be_hidden()
+    expect(phone.locator("#alert-list")).to_contain_text("Pain spreading to the legs or buttocks")
+    audit(phone, "09-alerts")
+    phone.get_by_role("button", name="Got it").click()
+    expect(phone.locator("#alert-list")).to_contain_text("Acknowledged")
+    alert.refresh_from_db()
+    assert alert.acknowledged_at is not None
+
+    phone.get_by_role("link", name="Settings").click()
+    phone.select_option("#tz", "Europe/Berlin")
+    phone.fill("#reminder_time", "07:30")
+    phone.fill("#quiet_hours_start", "22:00")
+    phone.fill("#quiet_hours_end", "07:00")
+    phone.get_by_role("button", name="Save", exact=True).click()
+    expect(phone.locator("#profile-status")).to_have_text("Saved")
+    user.refresh_from_db()
+    assert (user.timezone, str(user.reminder_time), str(user.quiet_hours_start)) == (
+        "Europe/Berlin",
+        "07:30:00",
+        "22:00:00",
+    )
+    # The care team, access log and export come with the clinic app; until then, a readable note.
+    for path, box in (("/api/v1/care-team/", "#care-team"), ("/api/v1/me/access-log/", "#access-log")):
+        if not route_exists(path):
+            expect(phone.locator(box)).to_contain_text("Not available on this server yet.")
+    if not route_exists("/api/v1/me/export/"):
+        phone.get_by_role("button", name="Download my data (JSON)").click()
+        expect(phone.locator("#export-status")).to_have_text("Export is not available on this server yet.")
+    audit(phone, "10-settings")
+
+    phone.get_by_role("button", name="Delete my account").click()
+    expect(phone.locator("#delete-error")).to_contain_text("Tick the box first")
+    phone.get_by_text("I understand, delete everything").click()
+    phone.get_by_role("button", name="Delete my account").click()
+    phone.wait_for_url("**/signup/")
+    assert not User.objects.filter(username="maya").exists()
+    assert not Workout.objects.exists()
+
+
+def route_exists(path):
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
+
+
+def test_a_signed_out_replay_stays_queued_and_a_refused_log_is_not_retried(live_server, phone):
+    base = live_server.url
+    sign_up(phone, base)
+    log_workout(phone)
+    phone.context.set_offline(True)
+    phone.locator("label[for=pain-2]").click()
+    phone.get_by_role("button", name="Save today's log").click()
+    expect(phone.locator("#log-status")).to_have_text("Saved on this phone, will sync")
+    Session.objects.all().delete()  # the session expires while the phone is offline
+
+    phone.context.set_offline(False)
+    expect(phone.locator("#banner")).to_contain_text("You are signed out. Your logs stay on this phone")
+    assert phone.evaluate("ReboundOutbox.all().then(e => e.map(x => x.state))") == ["auth"]
+    assert PainLog.objects.count() == 0
+    audit(phone, "11-signed-out")
+
+    phone.get_by_role("link", name="Sign in").click()
+    phone.fill("#username", "walt")
+    phone.fill("#password", PASSWORD)
+    phone.get_by_role("button", name="Sign in").click()
+    phone.wait_for_url(f"{base}/?workout=*")  # back where the person was
+    expect(phone.locator("#sync")).to_have_text("All logs synced")
+    assert PainLog.objects.get().pain == 2
+
+    # A log the server refuses (400) is shown and kept, never sent again as it is.
+    puts = []
+    phone.on("request", lambda r: puts.append(r.url) if r.method == "PUT" else None)
+    workout = Workout.objects.get()
+    phone.evaluate(
+        """w => ReboundOutbox.put({key: w + "/2000-01-01", workout: w, body_day: "2000-01-01", state: "pending",
+           savedAt: 1, url: "/api/v1/workouts/" + w + "/logs/2000-01-01/", body: {pain: 4}, csrf: ""})""",
+        str(workout.id),
+    )
+    phone.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(phone.locator("#banner")).to_contain_text("was refused")
+    audit(phone, "12-refused-log")
+    phone.evaluate("window.dispatchEvent(new Event('online'))")
+    phone.reload()
+    expect(phone.locator("#banner")).to_contain_text("was refused")
+    assert len(puts) == 1
+    assert PainLog.objects.count() == 1

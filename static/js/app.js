@@ -307,7 +307,6 @@
     if (!workouts.length) { $("#no-workout").hidden = false; return; }
     workouts.forEach(function (w) { select.appendChild(el("option", { value: w.id, text: workoutName(w) })); });
     if (params.get("workout") && workouts.some(function (w) { return w.id === params.get("workout"); })) select.value = params.get("workout");
-    form.hidden = false;
 
     async function load() {
       var key = select.value + "/" + today;
@@ -322,7 +321,6 @@
       status.textContent = "";
     }
     select.addEventListener("change", load);
-    await load();
 
     document.addEventListener("rebound:synced", function (event) {
       event.detail.forEach(function (r) {
@@ -347,6 +345,8 @@
       askBackgroundSync();
       await sync();
     });
+    await load();
+    form.hidden = false;  // only now: a tap before the handlers are in place would submit the bare form
   }
 
   // ---- log a workout ----
