@@ -2,14 +2,17 @@
 
 from django.db import transaction
 from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clinic import services
-from clinic.access import is_physio, links_of_patient, patient_alert_or_404, record_reads
+from clinic.access import is_physio, linked_patient_or_404, links_of_patient, patient_alert_or_404, record_reads
+from clinic.api.renderers import EXPORT_RENDERERS, FORMATS
 from clinic.api.serializers import (
     AccessLogEntrySerializer,
     CareLinkSerializer,
@@ -20,6 +23,7 @@ from clinic.api.serializers import (
 )
 from clinic.api.throttling import InvitationCodeThrottle
 from clinic.models import Access, AccessLogEntry
+from clinic.records import patient_record
 from config.throttling import UserRateThrottle
 
 NOT_A_PHYSIO = OpenApiResponse(description="Not a physiotherapist, or not yours to see.")
@@ -99,3 +103,70 @@ class ResolveAlertView(PhysioOnlyMixin, APIView):
             record_reads(request.user, [alert.workout.owner_id], Access.API_DETAIL, request.path)
             services.resolve_alert(alert, request.user, serializer.validated_data.get("note", ""))
         return Response(ClinicAlertSerializer(alert).data)
+
+
+EXPORT_READS = {"json": Access.EXPORT_JSON, "csv": Access.EXPORT_CSV, "fhir": Access.EXPORT_FHIR}
+EXPORT_SCHEMA = extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "format",
+            str,
+            enum=FORMATS,
+            description="json (the default), csv (one spreadsheet file) or fhir (an HL7 FHIR R4 Bundle, "
+            "application/fhir+json). Without it the Accept header chooses: text/csv, application/fhir+json.",
+        )
+    ],
+    responses={
+        (200, "application/json"): OpenApiTypes.OBJECT,
+        (200, "text/csv"): OpenApiTypes.STR,
+        (200, "application/fhir+json"): OpenApiTypes.OBJECT,
+    },
+)
+
+
+class ExportMixin:
+    """`?format=` picks the renderer whatever the Accept header says (a bad one is a 400 naming it);
+    without it the Accept header does, and anything it does not name gets JSON. Errors are JSON."""
+
+    renderer_classes = EXPORT_RENDERERS
+
+    def perform_content_negotiation(self, request, force=False):
+        wanted = request.query_params.get("format")
+        renderers = self.get_renderers()
+        if wanted is None:
+            return super().perform_content_negotiation(request, force=True)
+        for renderer in renderers:
+            if renderer.format == wanted:
+                return renderer, renderer.media_type
+        if force:
+            return renderers[0], renderers[0].media_type
+        raise ValidationError({"format": [f"Must be one of {', '.join(FORMATS)}."]})
+
+    def handle_exception(self, exc):
+        self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
+        return super().handle_exception(exc)
+
+    def export(self, request, patient, **record_options):
+        response = Response(patient_record(patient, **record_options))
+        day = response.data["exported_at"].date().isoformat()
+        extension = {"fhir": "fhir.json"}.get(request.accepted_renderer.format, request.accepted_renderer.format)
+        response["Content-Disposition"] = f'attachment; filename="rebound-{patient.pk}-{day}.{extension}"'
+        return response
+
+
+class MyExportView(ExportMixin, APIView):
+    @EXPORT_SCHEMA
+    def get(self, request):
+        """All of your data: profile, workouts, logs, where each recovery stands, alerts, care team and
+        access log."""
+        return self.export(request, request.user, own=True)
+
+
+class PatientExportView(PhysioOnlyMixin, ExportMixin, APIView):
+    @EXPORT_SCHEMA
+    def get(self, request, patient_id):
+        """A linked patient's record, with your clinical notes. The read is written to their access log."""
+        with transaction.atomic():
+            patient = linked_patient_or_404(request.user, patient_id)
+            record_reads(request.user, [patient.pk], EXPORT_READS[request.accepted_renderer.format], request.path)
+            return self.export(request, patient)
