@@ -23,7 +23,7 @@ def _fmt(number):
     return f"{number:.1f}".rstrip("0").rstrip(".")
 
 
-def sparkline(points, label, width=112, height=28):
+def sparkline(points, label, width=140, height=32):
     """A polyline of pain (0-10) over consecutive days. points: [(date, pain or None)].
 
     Days without a log leave a gap in the line; a lone logged day is a dot.
@@ -58,10 +58,12 @@ def sparkline(points, label, width=112, height=28):
     svg = format_html(
         '<svg class="spark" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-labelledby="{t} {t}d">'
         '<title id="{t}">{label}</title><desc id="{t}d">{desc}</desc>'
+        '<line class="base" x1="0" x2="{w}" y1="{base}" y2="{base}"/>'
         '<g fill="currentColor" stroke="currentColor" stroke-width="1.5">{shapes}</g></svg>',
         w=width,
         h=height,
         t=title_id,
+        base=height - pad,
         label=label,
         desc=desc,
         shapes=mark_safe("".join(shapes).replace("<polyline", '<polyline fill="none"')),

@@ -37,6 +37,8 @@ SEVERE_PAIN = 7
 # Days read back from the server's date: the longest window, a day each side for the time
 # zones, and room to find the log before the window's first (a rise is measured against it).
 LOOKBACK_DAYS = max(ADHERENCE_WINDOWS) + 7
+ONE_DAY = datetime.timedelta(days=1)
+LEVELS = tuple(Level)  # by value: LEVELS[2] is Level.SEE_DOCTOR, without Enum's lookup per row
 LEVEL_LABELS = {
     Level.OK: "OK",
     Level.CAUTION: "Caution",
@@ -176,11 +178,11 @@ def build_rows(people, episodes, alerts, logs, now):
     by_patient = defaultdict(lambda: {"episodes": [], "alerts": [], "logs": []})
     for owner, workout_id, title, performed_on, level, opened_on, closed_on in episodes:
         by_patient[owner]["episodes"].append(
-            (WorkoutRef(workout_id, title, performed_on), Level(level), opened_on, closed_on)
+            (WorkoutRef(workout_id, title, performed_on), LEVELS[level], opened_on, closed_on)
         )
     for owner, alert_id, level, reason, workout_id, title, performed_on in alerts:
         by_patient[owner]["alerts"].append(
-            OpenAlert(alert_id, Level(level), reason, WorkoutRef(workout_id, title, performed_on))
+            OpenAlert(alert_id, LEVELS[level], reason, WorkoutRef(workout_id, title, performed_on))
         )
     for owner, workout_id, title, performed_on, logged_on, pain, created_at in logs:
         by_patient[owner]["logs"].append((WorkoutRef(workout_id, title, performed_on), logged_on, pain, created_at))
@@ -218,13 +220,20 @@ def _fill(row, episodes, alerts, logs, now):
         for day in (today - datetime.timedelta(days=back) for back in range(SPARKLINE_DAYS - 1, -1, -1))
     ]
 
+    # The days (of the longest window) on which some episode was open; each window's share of
+    # them that has a log.
+    first = today - datetime.timedelta(days=max(ADHERENCE_WINDOWS) - 1)
+    open_days = set()
+    for _, _, opened_on, closed_on in episodes:
+        day, last = max(opened_on, first), min(closed_on or today, today)
+        while day <= last:
+            open_days.add(day)
+            day += ONE_DAY
     for days in ADHERENCE_WINDOWS:
-        window = {today - datetime.timedelta(days=back) for back in range(days)}
-        episode_days = {
-            day for day in window for _, _, opened_on, closed_on in episodes if opened_on <= day <= (closed_on or today)
-        }
-        logged = episode_days & set(pain_by_day)
-        row.adherence[days] = len(logged) / len(episode_days) if episode_days else None
+        start = today - datetime.timedelta(days=days - 1)
+        episode_days = {day for day in open_days if day >= start}
+        logged = sum(1 for day in episode_days if day in pain_by_day)
+        row.adherence[days] = logged / len(episode_days) if episode_days else None
 
     row.signs = _signs(row, open_episodes, logs, now)
 

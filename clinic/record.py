@@ -37,6 +37,10 @@ class Episode:
         return self.recovery.reasons if self.recovery else []
 
     @property
+    def reason_labels(self):
+        return [reason.replace("_", " ") for reason in self.reasons]
+
+    @property
     def opened_on(self):
         return self.recovery.opened_on if self.recovery else None
 
@@ -72,6 +76,7 @@ def patient_record(physio, patient):
         log.signs = [name.replace("_", " ") for name in SIGN_FIELDS if getattr(log, name)]
         episode.logs.append(log)
     for alert in alerts:
+        alert.reason_label = alert.reason.replace("_", " ")
         episodes[alert.workout_id].alerts.append(alert)
     logged = [e for e in episodes.values() if e.logs]
     if logged:

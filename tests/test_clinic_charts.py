@@ -36,7 +36,7 @@ def test_sparkline_is_a_small_accessible_polyline():
     (line,) = svg.iter(f"{SVG}polyline")
     points = [tuple(map(float, p.split(","))) for p in line.get("points").split()]
     assert len(points) == 14
-    assert points[0][0] == 0 and points[-1][0] == 112
+    assert points[0][0] == 0 and points[-1][0] == 140
     ys = [y for _, y in points]
     assert ys.index(min(ys)) == 2  # pain 6, the highest, is drawn highest
     assert len(markup[: markup.index("</svg>") + 6]) < 700

@@ -149,7 +149,7 @@ def test_clinical_notes(record, personas, patient):
 def test_the_patient_page_shows_the_chart_logs_and_alerts(record, physio, patient):
     html = client_of(physio).get(f"/clinic/patients/{patient.pk}/").content.decode()
     assert 'role="img"' in html and 'class="flag"' in html  # day 2 raised radiating_pain
-    assert "radiating_pain" in html and "radiates to legs" in html
+    assert "radiating pain" in html and "radiates to legs" in html
     assert 'name="csrfmiddlewaretoken"' in html
 
 
