@@ -95,16 +95,21 @@
       { href: "/signin/?next=" + encodeURIComponent(location.pathname + location.search), text: "Sign in" });
   }
 
+  var formatters = {};
   function localDate(timeZone, date) {
-    var parts = new Intl.DateTimeFormat("en-CA", { timeZone: timeZone || "UTC", year: "numeric", month: "2-digit", day: "2-digit" })
-      .formatToParts(date || new Date());
+    var zone = timeZone || "UTC";
+    formatters[zone] = formatters[zone] || new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" });
+    var parts = formatters[zone].formatToParts(date || new Date());
     var get = function (type) { return parts.find(function (p) { return p.type === type; }).value; };
     return get("year") + "-" + get("month") + "-" + get("day");
   }
 
+  // Spelled out here rather than by Intl: a second locale's data costs a phone a long task.
+  var DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   function prettyDate(iso) {
     var d = new Date(iso + "T12:00:00Z");
-    return d.toLocaleDateString(undefined, { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" });
+    return DAYS[d.getUTCDay()] + " " + d.getUTCDate() + " " + MONTHS[d.getUTCMonth()];
   }
 
   function workoutName(w) { return (w.title || "Workout") + ", " + prettyDate(w.performed_on); }
@@ -360,14 +365,14 @@
 
   async function initWorkout() {
     var form = $("#workout-form");
-    var profile = await me();
-    var today = localDate(profile && profile.timezone);
-    form.elements.performed_on.value = today;
-    form.elements.performed_on.max = today;
     $("#add-exercise").addEventListener("click", addExercise);
     var first = $("#exercise-row").content.firstElementChild.cloneNode(true);
     $(".remove", first).addEventListener("click", function () { first.remove(); });
     $("#exercises").appendChild(first);
+    var profile = await me();
+    var today = localDate(profile && profile.timezone);
+    form.elements.performed_on.value = today;
+    form.elements.performed_on.max = today;
     form.addEventListener("submit", async function (event) {
       event.preventDefault();
       var body = { performed_on: form.elements.performed_on.value, warmed_up: form.elements.warmed_up.checked, cooled_down: form.elements.cooled_down.checked };
@@ -540,8 +545,9 @@
 
   async function loadCareTeam() {
     var result = await api("GET", "/api/v1/care-team/");
+    if (result.ok) result.data = results(result.data).filter(function (link) { return link.active !== false; });
     listOrMessage($("#care-team"), result, function (link) {
-      var name = typeof link.physio === "object" && link.physio ? (link.physio.username || link.physio.name) : link.physio;
+      var name = link.physio_name || link.physio;
       var button = el("button", { type: "button", text: "Remove" });
       button.setAttribute("aria-label", "Remove " + name + " from your care team");
       button.addEventListener("click", async function () {
@@ -620,10 +626,8 @@
     });
 
     listOrMessage($("#access-log"), await api("GET", "/api/v1/me/access-log/"), function (entry) {
-      var who = entry.physio && typeof entry.physio === "object" ? entry.physio.username : entry.physio || entry.who || "Your physiotherapist";
-      var what = entry.what || entry.resource || entry.action || "your record";
-      var when = entry.at || entry.created_at || entry.accessed_at;
-      return el("li", { text: who + " viewed " + what + (when ? ", " + new Date(when).toLocaleString() : "") });
+      var what = entry.description || entry.what || "your record";
+      return el("li", { text: entry.physio + ": " + what + (entry.at ? ", " + new Date(entry.at).toLocaleString() : "") });
     }, "No one has looked at your data.");
 
     $("#export-json").addEventListener("click", function () { download("/api/v1/me/export/", "rebound-export.json"); });
