@@ -4,12 +4,18 @@ A request that saved data answers at once; its tasks are handed to one backgroun
 per process, which publishes them with a short, bounded retry. When Redis is down or
 stalled the thread gives up and logs, and nothing is lost: the database already says
 what is due (recovery's evaluation_due_at, ...), and the periodic sweeps find it.
+
+A broker publish costs more CPU than the rest of a log PUT's triage (bench/api_log.py), so
+tasks submitted with `merge=True` (one argument: a list of ids) are gathered for up to
+LINGER_SECONDS and published as one task over all their ids: under load, one publish
+serves many requests; alone, a task waits LINGER_SECONDS more.
 """
 
 import logging
 import os
 import queue
 import threading
+import time
 
 log = logging.getLogger(__name__)
 
@@ -17,6 +23,8 @@ log = logging.getLogger(__name__)
 RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 # Past this many waiting, new tasks are dropped (and logged): the sweep has them anyway.
 BACKLOG = 10_000
+LINGER_SECONDS = 0.05
+MERGED_MAX = 500  # ids in one merged task
 
 
 class Publisher:
@@ -25,11 +33,12 @@ class Publisher:
         self._pid = None
         self._queue = None
 
-    def submit(self, task, args):
-        """Queue `task.apply_async(args)`; never blocks, never raises."""
+    def submit(self, task, args, merge=False):
+        """Queue `task.apply_async(args)`; never blocks, never raises. With `merge`, args is
+        (list of ids,) and the task may be published with other submissions' ids too."""
         pending = self._start()
         try:
-            pending.put_nowait((task, args))
+            pending.put_nowait((task, args, merge))
         except queue.Full:
             log.warning("publish backlog full: %s%s left to the periodic sweep", task.name, args)
 
@@ -38,7 +47,7 @@ class Publisher:
         if self._queue is None or self._pid != os.getpid():
             return True
         done = threading.Event()
-        self._queue.put((None, done))
+        self._queue.put((None, done, False))
         return done.wait(timeout)
 
     def _start(self):
@@ -51,18 +60,47 @@ class Publisher:
                     self._pid = os.getpid()
         return self._queue
 
-    @staticmethod
-    def _run(pending):
+    @classmethod
+    def _run(cls, pending):
         while True:
-            task, args = pending.get()
-            if task is None:
-                args.set()  # a flush marker
-                continue
+            batch = cls._gather(pending)
+            merged = {}  # task: {id: None}
+            for task, args, merge in batch:
+                if task is not None and merge:
+                    merged.setdefault(task, {}).update(dict.fromkeys(args[0]))
+                elif task is not None:
+                    cls._publish(task, args)
+            for task, ids in merged.items():
+                ids = list(ids)
+                for start in range(0, len(ids), MERGED_MAX):
+                    cls._publish(task, (ids[start : start + MERGED_MAX],))
+            for task, done, _ in batch:
+                if task is None:
+                    done.set()  # a flush marker: everything submitted before it is handled
+
+    @staticmethod
+    def _gather(pending):
+        """The next submission, and those arriving within LINGER_SECONDS if it may be merged
+        (a flush marker ends the wait)."""
+        batch = [pending.get()]
+        deadline = time.monotonic() + LINGER_SECONDS
+        while batch[-1][0] is not None and batch[-1][2]:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
             try:
-                task.apply_async(args, retry=True, retry_policy=RETRY_POLICY)
-            except Exception as exc:  # the broker's failure is never the user's: the sweep catches up
-                log.warning("could not publish %s%s (%s: %s); the sweep will catch up", task.name, args,
-                            type(exc).__name__, exc)  # fmt: skip
+                batch.append(pending.get(timeout=remaining))
+            except queue.Empty:
+                break
+        return batch
+
+    @staticmethod
+    def _publish(task, args):
+        try:
+            task.apply_async(args, retry=True, retry_policy=RETRY_POLICY)
+        except Exception as exc:  # the broker's failure is never the user's: the sweep catches up
+            log.warning("could not publish %s%s (%s: %s); the sweep will catch up", task.name, args,
+                        type(exc).__name__, exc)  # fmt: skip
 
 
 publisher = Publisher()

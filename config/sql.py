@@ -1,4 +1,5 @@
-"""The project's raw SQL, in one place: three statements the ORM cannot say.
+"""The project's raw SQL, in one place: statements the ORM cannot say, and ORM queries run
+as SQL compiled once.
 
 Each is written once for PostgreSQL and SQLite (3.35+: UPSERT, RETURNING, UPDATE ... FROM)
 and tested on both (tests/test_sql.py; CI runs the suite on each database). Values go
@@ -18,12 +19,19 @@ VALUES list.
   a guard column still holds the value read. bulk_update's CASE expressions cannot carry a
   per-row guard, and building them cost milliseconds per row (bench/sweep.py). Asked to, it
   returns the keys of the rows it changed: a batch claim (the reminder run's) acts on those only.
+- `upsert_rows`: one multi-row INSERT ... ON CONFLICT DO UPDATE, its SQL built once per shape;
+  bulk_create(update_conflicts=True) compiles the statement anew on every call.
+- `Compiled`: an ORM query compiled to SQL once per thread, with `Param` markers where its
+  values go, then run as that SQL. On the log PUT, compiling five querysets per request cost
+  more than running them (bench/api_log.py).
 """
 
 import contextlib
+import threading
 
 from django.db import connection, models
 from django.db.backends.postgresql.base import ServerBindingCursor
+from django.db.models import Expression
 
 # Values the driver takes as they are: preparing them through the field would only copy them
 # (int(), str(), bool()), at a cost that shows in a sweep of 100,000 rows. psycopg also takes
@@ -149,3 +157,78 @@ def update_where_unchanged(model, guard_field, value_fields, rows, returning=Fal
             cursor.execute("SELECT changes()")
             return cursor.fetchone()[0]
         return cursor.rowcount
+
+
+def upsert_rows(model, field_names, rows, unique, update):
+    """INSERT rows (tuples in field_names order); on a conflict over `unique` set the `update`
+    fields to the new values. One statement; its SQL is built once per (model, shape, size)."""
+    if not rows:
+        return
+    fields = [model._meta.get_field(name) for name in field_names]
+    key = (model, tuple(field_names), tuple(unique), tuple(update), len(rows), connection.vendor)
+    sql = _UPSERT_SQL.get(key)
+    if sql is None:
+        qn = connection.ops.quote_name
+        row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        sql = _UPSERT_SQL[key] = (
+            f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+            f"VALUES {', '.join([row_sql] * len(rows))} "
+            f"ON CONFLICT ({', '.join(qn(model._meta.get_field(name).column) for name in unique)}) DO UPDATE SET "
+            + ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in (model._meta.get_field(n).column for n in update))
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [param for row in rows for param in _prep(fields, row)])
+
+
+_UPSERT_SQL = {}
+
+
+class Param(Expression):
+    """Where a value of a `Compiled` query goes: `filter(pk=Param("workout_id", UUIDField()))`."""
+
+    def __init__(self, name, output_field):
+        super().__init__(output_field=output_field)
+        self.name = name
+
+    def as_sql(self, compiler, connection):
+        return "%s", [self]
+
+    def __hash__(self):
+        return hash((type(self), self.name))
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.name == self.name
+
+
+class Compiled:
+    """An ORM query built once (`build()` returns a queryset with `Param` markers), compiled to
+    SQL once per thread and database vendor, then run with values for its markers.
+
+    `rows(**values)` returns the rows as the queryset's values_list would, each value passed
+    through its field's converters (dates on SQLite, JSON, ...); values are prepared by each
+    marker's field, as a lookup would prepare them.
+    """
+
+    def __init__(self, build):
+        self.build = build
+        self._local = threading.local()
+
+    def _compiled(self):
+        cached = getattr(self._local, connection.vendor, None)
+        if cached is None:
+            queryset = self.build()
+            compiler = queryset.query.get_compiler(using=queryset.db)
+            sql, params = compiler.as_sql()
+            cached = (compiler, sql, tuple(params))
+            setattr(self._local, connection.vendor, cached)
+        return cached
+
+    def rows(self, **values):
+        compiler, sql, params = self._compiled()
+        bound = [
+            p.output_field.get_db_prep_value(values[p.name], connection) if isinstance(p, Param) else p for p in params
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, bound)
+            fetched = cursor.fetchall()
+        return list(compiler.results_iter(results=[fetched], tuple_expected=True))

@@ -12,4 +12,4 @@ from recovery.tasks import evaluate_workouts
 
 def evaluate_after_commit(workout_ids):
     ids = [str(workout_id) for workout_id in dict.fromkeys(workout_ids)]
-    transaction.on_commit(lambda: publisher.submit(evaluate_workouts, (ids,)))
+    transaction.on_commit(lambda: publisher.submit(evaluate_workouts, (ids,), merge=True))

@@ -15,12 +15,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Exists, F, Min, OuterRef
 from django.utils import timezone
 
 from config.dates import shift
-from config.sql import insert_ignoring_conflicts
+from config.sql import Compiled, Param, insert_ignoring_conflicts
 from recovery.levels import Reason
 from recovery.messages import message_for, triage_message
 from recovery.models import Alert
@@ -39,6 +39,7 @@ from recovery.rules import (
 )
 from recovery.signals import alerts_raised
 from recovery.state import WINDOW_DAYS, due_batch, mark_due, store_results, workouts_counting
+from tracker.access import owned_workouts
 from tracker.models import PainLog, Workout
 
 log = logging.getLogger(__name__)
@@ -151,8 +152,68 @@ def read_open_alert_reasons(workout_ids):
     return reasons
 
 
+OWNER = Param("owner_id", models.BigIntegerField())
+
+
+def _read_for_a_log():
+    return (
+        assessable(owned_workouts(OWNER).filter(pk=Param("workout_id", models.UUIDField())))
+        .order_by()
+        .values_list(
+            "id",
+            "owner_id",
+            "performed_on",
+            "closed_by_user_on",
+            "closed_by_user_at",
+            "has_open_alerts",
+            *(f"logs__{name}" for name in LOG_FACT_FIELDS),
+        )
+    )
+
+
+READ_FOR_A_LOG = Compiled(_read_for_a_log)
+
+
+def read_for_a_log(owner, workout_id):
+    """(workout, [LogFacts] of its logs, {workout id: {Reason}} of its open alerts) for a log
+    PUT, or None if the owner has no such workout: one query (two with open alerts).
+
+    The workout is a Workout carrying what `assess` reads (see `assessable`).
+    """
+    rows = READ_FOR_A_LOG.rows(workout_id=workout_id, owner_id=owner.pk)
+    if not rows:
+        return None
+    pk, owner_id, performed_on, closed_on, closed_at, has_open_alerts = rows[0][:6]
+    workout = Workout(id=pk, owner_id=owner_id, performed_on=performed_on)
+    workout.closed_by_user_on, workout.closed_by_user_at = closed_on, closed_at
+    workout.has_open_alerts = has_open_alerts
+    logs = [LogFacts(*row[6:]) for row in rows if row[6] is not None]
+    alert_reasons = read_open_alert_reasons([pk]) if has_open_alerts else {}
+    return workout, logs, alert_reasons
+
+
+PAINFUL_OF_ONE = Compiled(
+    lambda: (
+        PainLog.objects.filter(
+            workout__owner_id=OWNER,
+            workout__performed_on__gte=Param("start", models.DateField()),
+            workout__performed_on__lte=Param("end", models.DateField()),
+            pain__gte=RECURRING_PAIN,
+        )
+        .order_by()
+        .values("workout_id", "workout__performed_on")
+        .annotate(painful_from=Min("logged_on"))
+        .values_list("workout_id", "workout__performed_on", "painful_from")
+    )
+)
+
+
 def _painful_workouts(owner_ids, start, end):
     """{owner id: [(workout id, PainfulWorkout)]} of workouts with a log of pain >= 5."""
+    if len(owner_ids) == 1:  # a log PUT, a task for one user: the query compiled once
+        (owner_id,) = owner_ids
+        rows = PAINFUL_OF_ONE.rows(owner_id=owner_id, start=start, end=end)
+        return {owner_id: [(pk, PainfulWorkout(performed_on, first)) for pk, performed_on, first in rows]}
     rows = (
         PainLog.objects.filter(
             workout__owner_id__in=owner_ids,
@@ -227,7 +288,7 @@ def evaluate_workouts(workout_ids):
         new_alert_ids = _record_alerts(assessments)
         store_results([(w.pk, w.due, assessments[w.pk].results(now)) for w in workouts])
         # recurring_pain of the user's later workouts counts this one: look at them again.
-        later = workouts_counting(changed_painful, exclude=[w.pk for w in workouts])
+        later = workouts_counting(changed_painful, exclude=[w.pk for w in workouts], only_painful_or_due=True)
         if later:
             mark_due(later, now)
     if later:

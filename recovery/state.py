@@ -6,13 +6,16 @@
 - close_by_user: the user marks the episode recovered.
 """
 
+from collections import defaultdict
+
 from django.db.models import Q
 from django.utils import timezone
 
 from config.dates import shift
-from config.sql import update_where_unchanged
+from config.sql import update_where_unchanged, upsert_rows
+from recovery.levels import Level
 from recovery.models import Recovery
-from recovery.rules import RECURRING_WINDOW_DAYS
+from recovery.rules import RECURRING_PAIN, RECURRING_WINDOW_DAYS
 from tracker.models import Workout
 
 # recurring_pain counts other workouts in the 30 days up to a workout's date.
@@ -23,25 +26,43 @@ RESULT_FIELDS = ("level", "reasons", "peak_pain", "last_log_on", "last_pain", "o
 def mark_due(workout_ids, now=None):
     """Flag these workouts for evaluation, creating their rows on first use (one statement)."""
     now = now or timezone.now()
-    Recovery.objects.bulk_create(
-        [Recovery(workout_id=workout_id, evaluation_due_at=now) for workout_id in dict.fromkeys(workout_ids)],
-        update_conflicts=True,
-        unique_fields=["workout"],
-        update_fields=["evaluation_due_at"],
+    upsert_rows(
+        Recovery,
+        ("workout", "evaluation_due_at", "level", "reasons"),
+        [(workout_id, now, Level.OK.value, []) for workout_id in dict.fromkeys(workout_ids)],
+        unique=("workout",),
+        update=("evaluation_due_at",),
     )
 
 
-def workouts_counting(owner_dates, exclude=()):
+def workouts_counting(owner_dates, exclude=(), only_painful_or_due=False):
     """Ids of the workouts whose recurring_pain counts a workout of (owner, date): the
-    owner's workouts in the 30 days from that date (same-date ones included)."""
-    later = Q()
+    owner's workouts in the 30 days from that date (same-date ones included). One query.
+
+    only_painful_or_due: only those whose answer can change, for an evaluation's ripple:
+    recurring_pain holds only for a workout with a log of pain >= 5, so a workout evaluated
+    since its logs last changed (not due) whose stored peak pain is below 5 is left out.
+    A due one stays in (it may be under evaluation right now with what it read before).
+    """
+    windows = defaultdict(list)
     for owner_id, performed_on in owner_dates:
-        later |= Q(
-            owner_id=owner_id, performed_on__gte=performed_on, performed_on__lte=shift(performed_on, WINDOW_DAYS)
-        )
-    if not later:
+        windows[owner_id].append((performed_on, shift(performed_on, WINDOW_DAYS)))
+    if not windows:
         return []
-    return list(Workout.objects.filter(later).exclude(pk__in=list(exclude)).values_list("pk", flat=True))
+    workouts = Workout.objects.filter(
+        owner_id__in=list(windows),
+        performed_on__gte=min(start for spans in windows.values() for start, _ in spans),
+        performed_on__lte=max(end for spans in windows.values() for _, end in spans),
+    ).exclude(pk__in=list(exclude))
+    if only_painful_or_due:
+        workouts = workouts.filter(
+            Q(recovery__evaluation_due_at__isnull=False) | Q(recovery__peak_pain__gte=RECURRING_PAIN)
+        )
+    return [
+        pk
+        for pk, owner_id, performed_on in workouts.order_by().values_list("pk", "owner_id", "performed_on")
+        if any(start <= performed_on <= end for start, end in windows[owner_id])
+    ]
 
 
 def store_results(rows):

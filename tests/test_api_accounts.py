@@ -6,10 +6,12 @@ import pytest
 import yaml
 from django.urls import URLResolver, converters, get_resolver, resolve
 from django.urls.resolvers import RoutePattern
+from django.utils import timezone
 from knox.models import AuthToken
-from rest_framework.test import APIClient
+from rest_framework.test import APIClient, APIRequestFactory
 
 from accounts.models import User
+from config.authentication import TokenAuthentication
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +90,40 @@ def test_token_refuses_bad_credentials(anon_api, patient, body, field):
     assert response.status_code == 400
     assert field in response.json()
     assert not AuthToken.objects.exists()
+
+
+def _token_for(user, expiry):
+    instance, token = AuthToken.objects.create(user)
+    AuthToken.objects.filter(pk=instance.pk).update(expiry=expiry)
+    return token
+
+
+def test_a_token_is_checked_in_one_query_and_refreshed_on_use(patient, django_assert_num_queries):
+    soon = timezone.now() + datetime.timedelta(hours=1)
+    token = _token_for(patient, soon)
+    request = APIRequestFactory().get(ME, HTTP_AUTHORIZATION=f"Token {token}")
+    with django_assert_num_queries(2):  # the check, and the refresh (at most once a minute)
+        user, auth_token = TokenAuthentication().authenticate(request)
+    assert user == patient and auth_token.expiry > soon + datetime.timedelta(days=1)
+    with django_assert_num_queries(1):
+        TokenAuthentication().authenticate(request)
+
+
+def test_an_expired_token_is_refused_and_deleted_at_the_next_sign_in(anon_api, patient):
+    expired = _token_for(patient, timezone.now() - datetime.timedelta(seconds=1))
+    live = _token_for(patient, timezone.now() + datetime.timedelta(days=1))
+    anon_api.credentials(HTTP_AUTHORIZATION=f"Token {expired}")
+    assert anon_api.get(ME).status_code == 401
+    anon_api.credentials(HTTP_AUTHORIZATION=f"Token {live}")
+    assert anon_api.get(ME).status_code == 200
+    assert AuthToken.objects.filter(user=patient).count() == 2
+    anon_api.credentials()
+    body = {"username": "alice", "password": "correct horse battery staple"}
+    assert anon_api.post(TOKEN, body, format="json").status_code == 200
+    assert AuthToken.objects.filter(user=patient).count() == 2  # the expired one gone, a new one
+    assert AuthToken.objects.filter(user=patient, expiry__lt=timezone.now()).count() == 0
+    anon_api.credentials(HTTP_AUTHORIZATION=f"Token {live}")
+    assert anon_api.get(ME).status_code == 200
 
 
 def test_logout_revokes_the_token(api):

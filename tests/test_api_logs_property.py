@@ -7,11 +7,12 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rest_framework.exceptions import ValidationError
 
 from recovery.models import Recovery
 from tests.factories import WorkoutFactory
-from tracker.api.serializers import SIGN_FIELDS
-from tracker.models import PainLog, Workout
+from tracker.api.serializers import SIGN_FIELDS, PainLogSerializer, validated_log_fields
+from tracker.models import Location, PainLog, Quality, Workout
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +59,36 @@ def test_no_json_body_causes_a_server_error_and_400_changes_nothing(api, patient
     if response.status_code == 400:
         assert snapshot() == before
         assert isinstance(response.json(), dict) and response.json()
+
+
+def serializer_answer(body):
+    serializer = PainLogSerializer(data=body)
+    if serializer.is_valid():
+        return "valid", serializer.validated_fields()
+    return "invalid", serializer.errors
+
+
+def fast_path_answer(body):
+    try:
+        return "valid", validated_log_fields(body)
+    except ValidationError as exc:
+        return "invalid", exc.detail
+
+
+phone_bodies = st.fixed_dictionaries(
+    {"pain": st.integers(0, 10)},
+    optional={
+        "locations": st.lists(st.sampled_from(Location.values), max_size=6),
+        "quality": st.sampled_from([*Quality.values, "", None]),
+        "notes": st.text(max_size=40) | st.just(" padded ") | st.just("x" * 2000) | st.just("x" * 2001),
+        **{name: st.booleans() for name in SIGN_FIELDS},
+    },
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(body=any_json | phone_bodies)
+def test_the_log_bodys_fast_path_answers_exactly_as_the_serializer(body):
+    """validated_log_fields reads a well-formed body without the serializer: the same fields
+    for every body, and the same errors for every bad one."""
+    assert fast_path_answer(body) == serializer_answer(body)

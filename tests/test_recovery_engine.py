@@ -128,6 +128,23 @@ def test_recurring_pain_reaches_later_workouts_when_an_earlier_one_changes(api, 
     assert list(Alert.objects.filter(reason="recurring_pain").values_list("workout_id", flat=True)) == [late.pk]
 
 
+def test_the_ripple_re_evaluates_only_later_workouts_whose_answer_can_change(api, patient, monkeypatch):
+    early, calm, painful, pending = (
+        WorkoutFactory(owner=patient, performed_on=TODAY - datetime.timedelta(days=n)) for n in (20, 10, 8, 2)
+    )
+    PainLogFactory(workout=calm, logged_on=calm.performed_on, pain=2)
+    PainLogFactory(workout=painful, logged_on=painful.performed_on, pain=6)
+    evaluate_workouts([calm.pk, painful.pk])
+    PainLogFactory(workout=pending, logged_on=pending.performed_on, pain=1)  # due, not yet evaluated
+    put(api, early, 0, pain=5)
+    evaluated = []
+    original = evaluation.assess
+    monkeypatch.setattr(evaluation, "assess", lambda ws, *a: evaluated.append({w.pk for w in ws}) or original(ws, *a))
+    evaluate_workouts([early.pk])
+    # calm (evaluated, peak pain 2) cannot reach recurring_pain, whatever early's logs say.
+    assert evaluated == [{early.pk}, {painful.pk, pending.pk}]
+
+
 def test_moving_a_workout_re_evaluates_its_neighbours(api, patient):
     first, second, third = (
         WorkoutFactory(owner=patient, performed_on=TODAY - datetime.timedelta(days=n)) for n in (40, 10, 2)

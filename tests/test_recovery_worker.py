@@ -84,3 +84,23 @@ def test_with_the_broker_down_the_put_still_succeeds_fast_and_the_sweep_raises_t
 
     sweep()
     assert sorted(Alert.objects.values_list("reason", flat=True)) == ["cauda_equina", "severe_pain"]
+
+
+class RecordingTask:
+    name = "recording"
+
+    def __init__(self):
+        self.calls = []
+
+    def apply_async(self, args, **options):
+        self.calls.append(args)
+
+
+def test_submissions_that_may_merge_are_published_as_one_task_over_all_their_ids():
+    task, other = RecordingTask(), RecordingTask()
+    publisher.submit(task, (["a", "b"],), merge=True)
+    publisher.submit(task, (["b", "c"],), merge=True)
+    publisher.submit(other, (["x"],))
+    assert publisher.flush(timeout=10)
+    assert task.calls == [(["a", "b", "c"],)]
+    assert other.calls == [(["x"],)]

@@ -1,12 +1,20 @@
-"""config/sql.py: the three statements the ORM cannot say, on whichever database runs the
+"""config/sql.py: the statements the ORM cannot say, and ORM queries compiled once, on whichever database runs the
 suite (CI runs it on PostgreSQL and on SQLite)."""
 
 import datetime
 
 import pytest
+from django.db import models
 from django.utils import timezone
 
-from config.sql import insert_ignoring_conflicts, update_where_unchanged, upsert_returning_pk
+from config.sql import (
+    Compiled,
+    Param,
+    insert_ignoring_conflicts,
+    update_where_unchanged,
+    upsert_returning_pk,
+    upsert_rows,
+)
 from recovery.levels import Level, Reason
 from recovery.models import Alert, Recovery
 from tests.factories import WorkoutFactory
@@ -88,3 +96,37 @@ def test_update_where_unchanged_can_return_the_keys_of_the_rows_it_changed():
         still.pk
     ]
     assert update_where_unchanged(Recovery, "evaluation_due_at", ["evaluation_due_at"], [], returning=True) == []
+
+
+def test_upsert_rows_inserts_new_rows_and_updates_only_the_named_fields_of_existing_ones():
+    kept, new = WorkoutFactory(), WorkoutFactory()
+    then, now = timezone.now() - datetime.timedelta(hours=1), timezone.now()
+    Recovery.objects.create(workout=kept, evaluation_due_at=then, level=Level.CAUTION, reasons=["severe_pain"])
+    fields = ("workout", "evaluation_due_at", "level", "reasons")
+    upsert_rows(Recovery, fields, [(kept.pk, now, 0, []), (new.pk, now, 0, [])], ("workout",), ("evaluation_due_at",))
+    rows = {r.workout_id: (r.evaluation_due_at, r.level, r.reasons) for r in Recovery.objects.all()}
+    assert rows == {kept.pk: (now, Level.CAUTION, ["severe_pain"]), new.pk: (now, 0, [])}
+
+
+def test_a_compiled_query_runs_with_each_calls_values_and_converts_its_columns():
+    workout = WorkoutFactory()
+    day = workout.performed_on
+    PainLog.objects.create(workout=workout, logged_on=day, pain=3, locations=["neck"])
+    PainLog.objects.create(workout=workout, logged_on=day + datetime.timedelta(days=1), pain=6)
+    query = Compiled(
+        lambda: (
+            PainLog.objects.filter(
+                workout_id=Param("workout", models.UUIDField()), logged_on__gte=Param("from", models.DateField())
+            )
+            .order_by("logged_on")
+            .values_list("logged_on", "pain", "locations", "workout__performed_on")
+        )
+    )
+    assert query.rows(workout=workout.pk, **{"from": day}) == [
+        (day, 3, ["neck"], day),
+        (day + datetime.timedelta(days=1), 6, [], day),
+    ]
+    assert query.rows(workout=workout.pk, **{"from": day + datetime.timedelta(days=1)}) == [
+        (day + datetime.timedelta(days=1), 6, [], day)
+    ]
+    assert query.rows(workout=WorkoutFactory().pk, **{"from": day}) == []

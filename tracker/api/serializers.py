@@ -135,6 +135,8 @@ class PainLogSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     notes = StrictCharField(max_length=NOTES_MAX_LENGTH, required=False, allow_blank=True)
     updated_at = serializers.DateTimeField(read_only=True)
 
+    with_triage = False  # SavedPainLogSerializer's answer carries the triage
+
     def get_day(self, log) -> int:
         return (log.logged_on - log.workout.performed_on).days
 
@@ -151,9 +153,9 @@ class PainLogSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
             "quality": log.quality,
             **{name: getattr(log, name) for name in SIGN_FIELDS},
             "notes": log.notes,
-            "updated_at": self.fields["updated_at"].to_representation(log.updated_at),
+            "updated_at": UPDATED_AT.to_representation(log.updated_at),
         }
-        if "triage" in self.fields:
+        if self.with_triage:
             data["triage"] = dict(log.triage)
         return data
 
@@ -178,3 +180,51 @@ class PainLogSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 
 class SavedPainLogSerializer(PainLogSerializer):
     triage = TriageSerializer(read_only=True, help_text="The workout's triage, computed in this request.")
+    with_triage = True
+
+
+# to_representation's: a serializer's `fields` deep-copies every declared field per instance,
+# which on the log PUT cost more than its database work.
+UPDATED_AT = serializers.DateTimeField(read_only=True)
+LOCATIONS = frozenset(Location.values)
+QUALITIES = frozenset(Quality.values)
+SIGNS = frozenset(SIGN_FIELDS)
+
+
+def _is_plain_notes(value):
+    return type(value) is str and len(value) <= NOTES_MAX_LENGTH and value.isprintable()
+
+
+# The fast path's checks, per field: a value passing its check is one PainLogSerializer
+# accepts as it is. Anything else goes to the serializer, which says what is wrong.
+LOG_CHECKS = {
+    "pain": lambda v: type(v) is int and 0 <= v <= 10,
+    "locations": lambda v: (
+        type(v) is list and len(v) <= len(LOCATIONS) and all(type(x) is str and x in LOCATIONS for x in v)
+    ),
+    "quality": lambda v: v is None or v == "" or (type(v) is str and v in QUALITIES),
+    "notes": lambda v: _is_plain_notes(v) and v == v.strip(),
+    **{name: lambda v: type(v) is bool for name in SIGN_FIELDS},
+}
+
+
+def validated_log_fields(data):
+    """PainLogSerializer(data=data)'s validated_fields(), or raise its ValidationError.
+
+    A body whose every value passes LOG_CHECKS (what a phone sends) is read as it is,
+    without building the serializer; any other goes through it, so a 400 is the
+    serializer's own (tests/test_api_logs_property.py holds the two equal).
+    """
+    checks = LOG_CHECKS
+    if type(data) is dict and "pain" in data and all(name in checks and checks[name](data[name]) for name in data):
+        fields = {name: data.get(name, False) for name in SIGN_FIELDS}
+        fields.update(
+            pain=data["pain"],
+            locations=list(dict.fromkeys(data.get("locations", ()))),
+            quality=data.get("quality") or "",
+            notes=data.get("notes", ""),
+        )
+        return fields
+    serializer = PainLogSerializer(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_fields()

@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -7,9 +8,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.fields import parse_iso_date
-from recovery.evaluation import assess, assessable, log_fact, log_facts, read_open_alert_reasons
+from recovery.evaluation import assess, log_fact, read_for_a_log
 from tracker.access import owned_workouts
-from tracker.api.serializers import PainLogSerializer, SavedPainLogSerializer, WorkoutSerializer
+from tracker.api.serializers import (
+    PainLogSerializer,
+    SavedPainLogSerializer,
+    WorkoutSerializer,
+    validated_log_fields,
+)
 from tracker.services import delete_workout, save_log, save_workout
 
 LOGGED_ON = OpenApiParameter(
@@ -79,10 +85,14 @@ class WorkoutLogView(APIView):
         responses={200: SavedPainLogSerializer, 201: SavedPainLogSerializer},
     )
     def put(self, request, workout_id, logged_on):
-        workout = get_object_or_404(assessable(owned_workouts(request.user)), pk=workout_id)
+        # The caller's workout, its logs and open alerts, in one query: what the triage reads
+        # is read before the write, so it needs no read after it.
+        found = read_for_a_log(request.user, workout_id)
+        if found is None:
+            raise Http404
+        workout, logs, alert_reasons = found
         day = self._day(logged_on)
-        serializer = PainLogSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        fields = validated_log_fields(request.data)
         today = request.user.local_today()
         if day > today:
             raise ValidationError({"logged_on": [f"{day} is after your today ({today}, {request.user.timezone})."]})
@@ -90,12 +100,8 @@ class WorkoutLogView(APIView):
             raise ValidationError(
                 {"logged_on": [f"{day} is before the workout ({workout.performed_on}); log days on or after it."]}
             )
-        # What the triage reads is read before the write, so it needs no read after it.
-        other_days = log_facts(workout.logs.exclude(logged_on=day))
-        alert_reasons = read_open_alert_reasons([workout.pk]) if workout.has_open_alerts else {}
-        fields = serializer.validated_fields()
         log, created = save_log(workout, day, fields)
-        logs = {workout.pk: [*other_days, log_fact(log)]}
+        logs = {workout.pk: [*(other for other in logs if other.logged_on != day), log_fact(log)]}
         log.triage = assess([workout], logs, alert_reasons)[workout.pk].triage
         return Response(
             SavedPainLogSerializer(log).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
