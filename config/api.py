@@ -1,7 +1,7 @@
 """The one router module: every app's API under /api/v1/, plus the schema and its docs."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 urlpatterns = [
     path("api/v1/", include("accounts.api.urls")),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/v1/", include("recovery.api.urls")),
     path("api/v1/", include("advice.api.urls")),
     path("api/v1/", include("notifications.api.urls")),
+    path("api/v1/", include("clinic.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]

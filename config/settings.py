@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -57,6 +58,8 @@ INSTALLED_APPS = [
     "advice",
     "notifications",
     "clinic",
+    "web",
+    "django_htmx",
 ]
 
 MIDDLEWARE = [
@@ -68,7 +71,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.htmx: the clinic's list answers its own refresh with the rows alone.
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: answers a locked-out admin login with 429.
     "axes.middleware.AxesMiddleware",
 ]
@@ -268,6 +274,11 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 
+# The clinic's pages sign in with Django's session login (clinic/urls.py).
+LOGIN_URL = "clinic:login"
+LOGIN_REDIRECT_URL = "clinic:dashboard"
+LOGOUT_REDIRECT_URL = "clinic:login"
+
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -294,6 +305,9 @@ THROTTLE_USER = env_rate("THROTTLE_USER", "600/min")
 # Token requests per username, whatever the client address: spreading a password guess
 # over many IPs does not help.
 THROTTLE_AUTH_USERNAME = env_rate("THROTTLE_AUTH_USERNAME", "10/min")
+# Invitation codes a user may try (POST /api/v1/care-team/), right or wrong: guessing stays
+# hopeless (31^8 codes, a week each), a patient mistyping one twice is not stopped.
+THROTTLE_INVITATION_CODE = env_rate("THROTTLE_INVITATION_CODE", "10/hour")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "config.authentication.TokenAuthentication",
@@ -303,7 +317,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["config.parsers.StrictJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_CLASSES": ["config.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"auth": THROTTLE_AUTH, "user": THROTTLE_USER, "auth_username": THROTTLE_AUTH_USERNAME},
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": THROTTLE_AUTH,
+        "user": THROTTLE_USER,
+        "auth_username": THROTTLE_AUTH_USERNAME,
+        "invitation_code": THROTTLE_INVITATION_CODE,
+    },
     # How many trusted proxies sit in front and append to X-Forwarded-For. 0 (the default):
     # the header is ignored and the client is the socket's peer, so nobody can pose as many
     # clients by forging it. Behind one TLS-terminating proxy, set 1.
@@ -344,6 +363,24 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+# Content-Security-Policy on every response (django-csp): scripts and styles from this origin
+# only, never inline, so an injected <script> or style attribute does nothing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "manifest-src": [SELF],
+        "worker-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

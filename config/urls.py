@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import TemplateView
 
 from config.health import healthz
 
@@ -8,10 +7,11 @@ admin.site.site_header = "Rebound admin"
 admin.site.site_title = "Rebound admin"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("clinic/", include("clinic.urls")),
     path("", include("config.api")),
+    path("", include("web.urls")),
 ]
 
 handler404 = "config.errors.not_found"

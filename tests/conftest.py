@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from django.db import connection, connections
 from knox.models import AuthToken
+from playwright.sync_api import sync_playwright
 from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
@@ -274,3 +275,28 @@ def push(fake_push_service, vapid_pair, settings, monkeypatch):
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(fake_push_service.cert_path))
     yield fake_push_service
     fake_push_service.reset()
+
+
+# -- Browser tests: Debian's Chromium driven by Playwright --
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def chromium_browser(monkeypatch):
+    """A headless Chromium (Playwright's sync API). Missing Chromium: skipped on a laptop, a failure in CI."""
+    if not os.path.exists(CHROMIUM):
+        if IN_CI:
+            pytest.fail(f"browser tests need {CHROMIUM} (Debian's chromium package)")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls stay on it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()
+        connections.close_all()

@@ -193,7 +193,12 @@ def test_delete_me_removes_the_account_and_its_data(api, patient):
 
 
 # The API routes anyone may call without credentials. Adding one is a decision: list it here.
-PUBLIC = {"/api/v1/auth/register/", "/api/v1/auth/token/"}
+PUBLIC = {
+    "/api/v1/auth/register/",
+    "/api/v1/auth/token/",
+    "/api/v1/auth/session/",
+    "/api/v1/auth/session/register/",
+}
 # A value for each path parameter, so that the filled-in path resolves to its route.
 SAMPLES = {"logged_on": "2026-11-20"}
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
 
+from clinic.api.throttling import InvitationCodeThrottle
 from tests.conftest import client_for
 from tests.factories import PainLogFactory, UserFactory, WorkoutFactory
 
@@ -32,6 +33,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(
     # The run makes thousands of requests; throttling has tests of its own.
     monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "100000/min"})
     monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"auth": "100000/min", "user": "100000/min"})
+    monkeypatch.setattr(InvitationCodeThrottle, "THROTTLE_RATES", {"invitation_code": "100000/min"})
     user = UserFactory(username="fuzz")
     workout = WorkoutFactory(owner=user)
     PainLogFactory(workout=workout)

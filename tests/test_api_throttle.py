@@ -38,10 +38,12 @@ def test_rates_come_from_the_environment():
         "THROTTLE_AUTH": "1000/min",
         "THROTTLE_USER": "5/second",
         "THROTTLE_AUTH_USERNAME": "3/hour",
+        "THROTTLE_INVITATION_CODE": "4/day",
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     result = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
-    assert result.stdout.strip() == "{'auth': '1000/min', 'user': '5/second', 'auth_username': '3/hour'}", result.stderr
+    expected = "{'auth': '1000/min', 'user': '5/second', 'auth_username': '3/hour', 'invitation_code': '4/day'}"
+    assert result.stdout.strip() == expected, result.stderr

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.urls import URLPattern, URLResolver, get_resolver
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "tracker", "recovery", "advice", "notifications", "clinic")
+APPS = ("accounts", "tracker", "recovery", "advice", "notifications", "clinic", "web")
 FIRST_PARTY = ("config", *APPS)
 URL_CONF = {"config/urls.py", "config/api.py"}
 

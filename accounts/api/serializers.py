@@ -69,6 +69,11 @@ class TokenSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
+class SessionUserSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(read_only=True)
+
+
 class MeSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     timezone = StrictCharField(max_length=64, required=False, help_text="IANA time zone, e.g. Europe/Berlin.")
     reminder_time = StrictTimeField(required=False, help_text="Local time of the daily reminder, HH:MM.")

@@ -1,13 +1,21 @@
+from django.contrib.auth import login, logout
 from django.db import IntegrityError, transaction
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.models import AuthToken
 from rest_framework import generics, status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.serializers import MeSerializer, RegisterSerializer, TokenRequestSerializer, TokenSerializer
+from accounts.api.serializers import (
+    MeSerializer,
+    RegisterSerializer,
+    SessionUserSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+)
 from config.authentication import delete_expired_tokens
 from config.throttling import ScopedRateThrottle, UsernameRateThrottle
 
@@ -47,6 +55,59 @@ class TokenView(AuthThrottleMixin, APIView):
         delete_expired_tokens(user)  # the token check leaves them (config.authentication)
         instance, token = AuthToken.objects.create(user)
         return Response({"token": token, "expires_at": instance.expiry})
+
+
+class SessionMixin(AuthThrottleMixin):
+    """The same-origin PWA signs in with the session cookie: no token ever reaches the browser.
+
+    CSRF is checked although no one is signed in yet (Django's own login form does the same):
+    another site must not sign a visitor in to an account of its choosing.
+    """
+
+    def check_csrf(self, request):
+        SessionAuthentication().enforce_csrf(request)
+
+
+CSRF_REFUSED = OpenApiResponse(description="The CSRF cookie and X-CSRFToken header are missing or do not match.")
+
+
+class SessionView(SessionMixin, APIView):
+    throttle_classes = [ScopedRateThrottle, UsernameRateThrottle]
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: SessionUserSerializer, 403: CSRF_REFUSED})
+    def post(self, request):
+        """Sign in: starts a session (cookie) for the same-origin PWA."""
+        self.check_csrf(request)
+        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        login(request._request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return Response(SessionUserSerializer(user).data)
+
+
+class SessionRegisterView(SessionMixin, APIView):
+    @extend_schema(request=RegisterSerializer, responses={201: SessionUserSerializer, 403: CSRF_REFUSED})
+    def post(self, request):
+        """Sign up: makes the account and starts a session, with no API token."""
+        self.check_csrf(request)
+        serializer = RegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            with transaction.atomic():
+                user = serializer.save()
+        except IntegrityError:  # the same username registered a moment ago by another request
+            raise ValidationError({"username": ["That username is taken."]}) from None
+        login(request._request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return Response(SessionUserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class SessionLogoutView(APIView):
+    """End this browser's session (the PWA's sign out); API tokens are untouched."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class LogoutView(APIView):

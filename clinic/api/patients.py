@@ -1,0 +1,46 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+
+from clinic.access import is_physio, linked_patient_or_404, record_reads
+from clinic.api.patient_serializers import PatientRecordSerializer, PatientRowSerializer
+from clinic.dashboard import dashboard
+from clinic.models import Access
+from clinic.record import patient_record
+
+
+class PhysioView(GenericAPIView):
+    """Physiotherapists only: anyone else signed in gets a 404, as for anything not theirs."""
+
+    pagination_class = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authenticated (401 otherwise), throttled
+        if not is_physio(request.user):
+            raise NotFound()
+
+
+class PatientListView(PhysioView):
+    """The linked patients, most urgent first (the dashboard's order and figures)."""
+
+    serializer_class = PatientRowSerializer
+
+    @extend_schema(responses=PatientRowSerializer(many=True))
+    def get(self, request):
+        rows = dashboard(request.user)
+        record_reads(request.user, [row.id for row in rows], Access.API_LIST, request.path)
+        return Response(PatientRowSerializer(rows, many=True).data)
+
+
+class PatientDetailView(PhysioView):
+    """A linked patient's workouts (each with its recovery, logs and alerts) and clinical notes."""
+
+    serializer_class = PatientRecordSerializer
+
+    @extend_schema(responses=PatientRecordSerializer)
+    def get(self, request, patient_id):
+        patient = linked_patient_or_404(request.user, patient_id)
+        episodes, notes = patient_record(request.user, patient)
+        record_reads(request.user, [patient.pk], Access.API_DETAIL, request.path)
+        return Response(PatientRecordSerializer({"patient": patient, "episodes": episodes, "notes": notes}).data)
