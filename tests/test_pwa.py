@@ -379,3 +379,31 @@ def test_a_signed_out_replay_stays_queued_and_a_refused_log_is_not_retried(live_
     expect(phone.locator("#banner")).to_contain_text("was refused")
     assert len(puts) == 1
     assert PainLog.objects.count() == 1
+
+
+def test_every_screen_fits_320_px_and_200_percent_text_with_44_px_targets(live_server, browser):
+    user = UserFactory(username="sam")
+    workout = WorkoutFactory(owner=user)
+    PainLogFactory(workout=workout, pain=5, radiates_to_legs=True)
+    context = browser.new_context(**{**PHONE, "viewport": {"width": 320, "height": 640}})
+    page = context.new_page()
+    sign_in(page, live_server.url, "sam")
+    for path in ("/", "/workouts/new/", "/plan/", "/alerts/", "/history/", "/settings/"):
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+        for scale in ("100%", "200%"):
+            page.evaluate("s => { document.documentElement.style.fontSize = s; }", scale)
+            overflow = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{path} at {scale} text scrolls sideways by {overflow} px"
+        page.evaluate("document.documentElement.style.fontSize = ''")
+        small = page.evaluate(
+            """[...document.querySelectorAll('button, .button, select, input:not([type=checkbox]):not([type=radio]),'
+                + ' .chips label, .scale label, nav a')]
+               .filter(e => e.offsetParent !== null)
+               .map(e => [e.textContent.trim() || e.id, e.getBoundingClientRect().height])
+               .filter(([, h]) => h < 44)"""
+        )
+        assert small == [], f"{path}: tap targets under 44 px: {small}"
+        if path == "/":
+            page.screenshot(path=str(ARTIFACTS / "13-today-320px.png"))
+    context.close()
