@@ -121,8 +121,11 @@ def test_sign_up_log_a_workout_and_a_red_flag_shows_the_emergency_screen(live_se
     assert workout.warmed_up and not workout.cooled_down
 
     # The emergency screens are on the first screenful, without scrolling.
+    save = phone.get_by_role("button", name="Save today's log").bounding_box()
     for sign in ("New loss of bladder or bowel control", "Tingling, numbness or weakness in both legs"):
         expect(phone.get_by_text(sign)).to_be_in_viewport()
+        chip = phone.get_by_text(sign).bounding_box()
+        assert chip["y"] + chip["height"] <= save["y"], f"{sign!r} is under the save button"
     audit(phone, "03-today-log")
     phone.locator("label[for=pain-6]").click()
     phone.get_by_text("Numbness in the groin or saddle area").click()
@@ -262,8 +265,10 @@ def sign_in(page, base, username, next_path="/"):
     page.goto(f"{base}/signin/?next={next_path}")
     page.fill("#username", username)
     page.fill("#password", "correct horse battery staple")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"**{next_path}")
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/auth/session/")) as signed_in:
+        page.get_by_role("button", name="Sign in").click()
+    assert signed_in.value.status == 200
+    page.wait_for_url(f"{base}{next_path}")
 
 
 def test_plan_history_alerts_and_settings(live_server, phone):
@@ -379,3 +384,32 @@ def test_a_signed_out_replay_stays_queued_and_a_refused_log_is_not_retried(live_
     expect(phone.locator("#banner")).to_contain_text("was refused")
     assert len(puts) == 1
     assert PainLog.objects.count() == 1
+
+
+def test_every_screen_fits_320_px_and_200_percent_text_with_44_px_targets(live_server, browser):
+    user = UserFactory(username="sam")
+    workout = WorkoutFactory(owner=user)
+    PainLogFactory(workout=workout, pain=5, radiates_to_legs=True)
+    context = browser.new_context(**{**PHONE, "viewport": {"width": 320, "height": 640}})
+    page = context.new_page()
+    sign_in(page, live_server.url, "sam")
+    for path in ("/", "/workouts/new/", "/plan/", "/alerts/", "/history/", "/settings/"):
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+        for scale in ("100%", "200%"):
+            page.evaluate("s => { document.documentElement.style.fontSize = s; }", scale)
+            overflow = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{path} at {scale} text scrolls sideways by {overflow} px"
+        page.evaluate("document.documentElement.style.fontSize = ''")
+        small = page.evaluate(
+            """[...document.querySelectorAll('button, .button, select, input:not([type=checkbox]):not([type=radio]),'
+                + ' .chips label, .scale label, nav a')]
+               .filter(e => e.offsetParent !== null)
+               .map(e => [e.textContent.trim() || e.id, e.getBoundingClientRect().height])
+               .filter(([, h]) => h < 44)"""
+        )
+        assert small == [], f"{path}: tap targets under 44 px: {small}"
+        assert page.url == f"{live_server.url}{path}", "signed in, on the screen itself"
+        if path == "/":
+            page.screenshot(path=str(ARTIFACTS / "13-today-320px.png"))
+    context.close()

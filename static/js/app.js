@@ -366,9 +366,8 @@
   async function initWorkout() {
     var form = $("#workout-form");
     $("#add-exercise").addEventListener("click", addExercise);
-    var first = $("#exercise-row").content.firstElementChild.cloneNode(true);
+    var first = $("#exercises .exercise");  // in the page's markup, so nothing shifts as the script starts
     $(".remove", first).addEventListener("click", function () { first.remove(); });
-    $("#exercises").appendChild(first);
     var profile = await me();
     var today = localDate(profile && profile.timezone);
     form.elements.performed_on.value = today;
