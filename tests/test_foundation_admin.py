@@ -5,13 +5,16 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.urls import reverse
 
+from clinic.models import AccessLogEntry
 from notifications.models import Delivery, Notification, PushSubscription, ReminderSchedule
 from recovery.models import Recovery
 from tests.factories import AlertFactory, ExerciseFactory, PainLogFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-# Rows only the system writes: recovery's results, notifications' deliveries, django-axes' records.
+# Rows only the system writes: recovery's results, notifications' deliveries, the clinic's access
+# log (evidence of who read what), django-axes' records.
 READ_ONLY = {
+    AccessLogEntry,
     Recovery,
     Notification,
     Delivery,
