@@ -24,6 +24,7 @@ from clinic.api.serializers import (
 from clinic.api.throttling import InvitationCodeThrottle
 from clinic.models import Access, AccessLogEntry
 from clinic.records import patient_record
+from config.schema import FIELD_ERRORS
 from config.throttling import UserRateThrottle
 
 NOT_A_PHYSIO = OpenApiResponse(description="Not a physiotherapist, or not yours to see.")
@@ -120,6 +121,7 @@ EXPORT_SCHEMA = extend_schema(
         (200, "application/json"): OpenApiTypes.OBJECT,
         (200, "text/csv"): OpenApiTypes.STR,
         (200, "application/fhir+json"): OpenApiTypes.OBJECT,
+        400: FIELD_ERRORS,
     },
 )
 
