@@ -192,6 +192,13 @@ def test_an_unknown_format_is_a_400_naming_it_and_logs_nothing(personas, patient
     assert not AccessLogEntry.objects.exists()
 
 
+@pytest.mark.parametrize("query", ["?format=csv", "?format=fhir"])
+def test_options_and_errors_are_json_whatever_the_format(personas, query):
+    assert personas["patient"].options(f"/api/v1/me/export/{query}")["Content-Type"] == "application/json"
+    response = personas["patient"].post(f"/api/v1/me/export/{query}", {}, format="json")
+    assert response.status_code == 405 and response["Content-Type"] == "application/json"
+
+
 # -- the person's own export ---------------------------------------------------------------
 
 

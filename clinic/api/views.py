@@ -24,6 +24,7 @@ from clinic.api.serializers import (
 from clinic.api.throttling import InvitationCodeThrottle
 from clinic.models import Access, AccessLogEntry
 from clinic.records import patient_record
+from config.schema import FIELD_ERRORS
 from config.throttling import UserRateThrottle
 
 NOT_A_PHYSIO = OpenApiResponse(description="Not a physiotherapist, or not yours to see.")
@@ -120,13 +121,14 @@ EXPORT_SCHEMA = extend_schema(
         (200, "application/json"): OpenApiTypes.OBJECT,
         (200, "text/csv"): OpenApiTypes.STR,
         (200, "application/fhir+json"): OpenApiTypes.OBJECT,
+        400: FIELD_ERRORS,
     },
 )
 
 
 class ExportMixin:
     """`?format=` picks the renderer whatever the Accept header says (a bad one is a 400 naming it);
-    without it the Accept header does, and anything it does not name gets JSON. Errors are JSON."""
+    without it the Accept header does, and anything it does not name gets JSON."""
 
     renderer_classes = EXPORT_RENDERERS
 
@@ -142,9 +144,11 @@ class ExportMixin:
             return renderers[0], renderers[0].media_type
         raise ValidationError({"format": [f"Must be one of {', '.join(FORMATS)}."]})
 
-    def handle_exception(self, exc):
-        self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
-        return super().handle_exception(exc)
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Only a record is CSV or FHIR; errors and OPTIONS' description go out as JSON.
+        if isinstance(response, Response) and not (isinstance(response.data, dict) and "patient" in response.data):
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def export(self, request, patient, **record_options):
         response = Response(patient_record(patient, **record_options))
