@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -8,6 +8,9 @@ from clinic.api.patient_serializers import PatientRecordSerializer, PatientRowSe
 from clinic.dashboard import dashboard
 from clinic.models import Access
 from clinic.record import patient_record
+from config.schema import DETAIL
+
+NOT_A_PHYSIO = OpenApiResponse(DETAIL, description="The caller is not a physiotherapist (or, by id, not linked).")
 
 
 class PhysioView(GenericAPIView):
@@ -26,7 +29,7 @@ class PatientListView(PhysioView):
 
     serializer_class = PatientRowSerializer
 
-    @extend_schema(responses=PatientRowSerializer(many=True))
+    @extend_schema(responses={200: PatientRowSerializer(many=True), 404: NOT_A_PHYSIO})
     def get(self, request):
         rows = dashboard(request.user)
         record_reads(request.user, [row.id for row in rows], Access.API_LIST, request.path)
@@ -38,7 +41,7 @@ class PatientDetailView(PhysioView):
 
     serializer_class = PatientRecordSerializer
 
-    @extend_schema(responses=PatientRecordSerializer)
+    @extend_schema(responses={200: PatientRecordSerializer, 404: NOT_A_PHYSIO})
     def get(self, request, patient_id):
         patient = linked_patient_or_404(request.user, patient_id)
         episodes, notes = patient_record(request.user, patient)
