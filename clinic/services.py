@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from clinic.access import is_physio, links_of_patient
 from clinic.models import CareLink, Invitation
+from notifications.alerts import withdraw_alert_notifications
 from recovery.enqueue import evaluate_after_commit
 from recovery.state import mark_due
 
@@ -78,10 +79,12 @@ def accept_invitation(patient, code, now=None):
 
 def revoke_link(link, now=None):
     """End a physiotherapist's access at once; the row stays as the patient's history. Repeating
-    it keeps the first time."""
+    it keeps the first time. What they were still to be sent about the patient is withdrawn."""
     if link.revoked_at is None:
         link.revoked_at = now or timezone.now()
-        CareLink.objects.filter(pk=link.pk, revoked_at=None).update(revoked_at=link.revoked_at)
+        with transaction.atomic():
+            if CareLink.objects.filter(pk=link.pk, revoked_at=None).update(revoked_at=link.revoked_at):
+                withdraw_alert_notifications(link.physio_id, link.patient_id)
         link.refresh_from_db(fields=["revoked_at"])
     return link
 

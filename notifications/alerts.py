@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from config.sql import insert_ignoring_conflicts
 from notifications import content
-from notifications.models import Kind, Notification
+from notifications.models import OPEN, Delivery, Kind, Notification, Status
 from notifications.schedule import QuietHours, release
 from recovery.levels import Level
 from recovery.models import Alert
@@ -41,3 +41,17 @@ def notify_alerts(alert_ids, now=None):
             (owner_id, Kind.ALERT, f"alert:{pk}", pk, title, body, content.alert_url(pk), urgency, now, deliver_at)
         )
     return insert_ignoring_conflicts(Notification, FIELDS, rows, conflict=("recipient", "key"))
+
+
+def withdraw_alert_notifications(recipient_id, owner_id):
+    """Take back what `recipient` has not yet been sent about `owner`'s alerts.
+
+    For a physiotherapist whose link the patient revoked: a see_doctor alert held for their
+    quiet hours must not reach them afterwards. Notifications not yet dispatched are deleted;
+    deliveries still open are closed as failed, so no worker sends them. Two statements.
+    """
+    about = Notification.objects.filter(recipient_id=recipient_id, alert__workout__owner_id=owner_id)
+    about.filter(dispatched_at__isnull=True).delete()
+    Delivery.objects.filter(notification__in=about, status__in=OPEN).update(
+        status=Status.FAILED, last_error="Withdrawn: the patient revoked this person's access.", next_attempt_at=None
+    )

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from clinic.physio_alerts import notify_physios
 from notifications import delivery
-from notifications.models import Channel, Kind, Notification, Urgency
+from notifications.models import Channel, Delivery, Kind, Notification, Status, Urgency
 from recovery.levels import Reason
 from tests import clinic_helpers
 from tests.clinic_helpers import link
@@ -114,3 +114,25 @@ def test_the_physio_sees_it_in_the_feed(patient, physio, care_link):
     raise_alert(patient, Reason.CAUDA_EQUINA)
     feed = client_for(physio).get("/api/v1/notifications/").json()
     assert [item["title"] for item in feed["results"]] == ["alice: emergency sign"]
+
+
+def test_revoking_withdraws_what_the_physio_was_still_to_be_sent(patient, physio, care_link, frozen_now):
+    physio.quiet_hours_start, physio.quiet_hours_end = datetime.time(11), datetime.time(14)
+    physio.save()
+    held = physio_notifications(raise_alert(patient, Reason.RADIATING_PAIN)).get()  # waits until 14:00
+    emergency = physio_notifications(raise_alert(patient, Reason.CAUDA_EQUINA)).get()
+    Notification.objects.filter(pk=emergency.pk).update(dispatched_at=frozen_now)
+    open_delivery = Delivery.objects.create(notification=emergency, channel=Channel.EMAIL, target="email:x@example.com")
+    other = UserFactory(username="zoe")
+    link(physio, other)
+    others = physio_notifications(raise_alert(other, Reason.RADIATING_PAIN)).get()
+
+    response = client_for(patient).delete(f"/api/v1/care-team/{care_link.pk}/")
+
+    assert response.status_code == 204
+    assert not Notification.objects.filter(pk=held.pk).exists()
+    open_delivery.refresh_from_db()
+    assert open_delivery.status == Status.FAILED and "revoked" in open_delivery.last_error
+    assert Notification.objects.filter(pk=others.pk, dispatched_at=None).exists()  # another patient's: kept
+    assert Notification.objects.filter(recipient=patient).count() == 2  # hers: untouched
+    assert delivery.deliver([held.pk, emergency.pk]) == 0
