@@ -8,6 +8,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clinic.access import is_physio, links_of_patient
@@ -92,17 +94,24 @@ def revoke_link(link, now=None):
 def resolve_alert(alert, physio, note="", now=None):
     """Record who resolved the alert, when and why. Repeating it keeps the first resolution.
 
-    The workout is flagged for evaluation so its stored level (dashboards) stops counting it.
+    A resolved alert counts as acknowledged too. The workout is flagged for evaluation so its
+    stored level (dashboards) stops counting it. The one writer of an alert's resolution.
     """
     if alert.resolved_at is None:
         now = now or timezone.now()
-        changed = (
-            type(alert)
-            .objects.filter(pk=alert.pk, resolved_at=None)
-            .update(resolved_at=now, resolved_by=physio, resolution_note=note)
-        )
-        if changed:
-            mark_due([alert.workout_id], now)
-            evaluate_after_commit([alert.workout_id])
-        alert.refresh_from_db(fields=["resolved_at", "resolved_by", "resolution_note"])
+        with transaction.atomic():
+            changed = (
+                type(alert)
+                .objects.filter(pk=alert.pk, resolved_at=None)
+                .update(
+                    resolved_at=now,
+                    resolved_by=physio,
+                    resolution_note=note,
+                    acknowledged_at=Coalesce("acknowledged_at", Value(now)),
+                )
+            )
+            if changed:
+                mark_due([alert.workout_id], now)
+                evaluate_after_commit([alert.workout_id])
+        alert.refresh_from_db(fields=["resolved_at", "resolved_by", "resolution_note", "acknowledged_at"])
     return alert

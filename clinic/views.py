@@ -1,4 +1,4 @@
-"""The clinic's server-rendered pages: thin views over clinic.dashboard, clinic.record and
+"""The clinic's server-rendered pages: thin views over clinic.dashboard, clinic.episodes and
 clinic.triage. Session login; anyone but a physiotherapist gets a 404."""
 
 from functools import wraps
@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from clinic.access import is_physio, linked_patient_or_404, record_reads
 from clinic.dashboard import dashboard
+from clinic.episodes import episodes_and_notes
 from clinic.models import Access
-from clinic.record import patient_record
 from clinic.triage import acknowledge_alert, add_note, resolve_alert
 
 # Scripts and styles from our own origin only, nothing inline; SVG charts are inline markup.
@@ -57,7 +57,7 @@ def patient_page(request, patient_id):
 
 def _render_patient(request, patient_id, errors=None, status=200):
     patient = linked_patient_or_404(request.user, patient_id)
-    episodes, notes = patient_record(request.user, patient)
+    episodes, notes = episodes_and_notes(request.user, patient)
     record_reads(request.user, [patient.pk], Access.PATIENT_PAGE, request.path)
     context = {"patient": patient, "episodes": episodes, "notes": notes, "errors": errors or {}}
     return render(request, "clinic/patient.html", context, status=status)

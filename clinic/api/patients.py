@@ -6,8 +6,8 @@ from rest_framework.response import Response
 from clinic.access import is_physio, linked_patient_or_404, record_reads
 from clinic.api.patient_serializers import PatientRecordSerializer, PatientRowSerializer
 from clinic.dashboard import dashboard
+from clinic.episodes import episodes_and_notes
 from clinic.models import Access
-from clinic.record import patient_record
 from config.schema import DETAIL
 
 NOT_A_PHYSIO = OpenApiResponse(DETAIL, description="The caller is not a physiotherapist (or, by id, not linked).")
@@ -44,6 +44,6 @@ class PatientDetailView(PhysioView):
     @extend_schema(responses={200: PatientRecordSerializer, 404: NOT_A_PHYSIO})
     def get(self, request, patient_id):
         patient = linked_patient_or_404(request.user, patient_id)
-        episodes, notes = patient_record(request.user, patient)
+        episodes, notes = episodes_and_notes(request.user, patient)
         record_reads(request.user, [patient.pk], Access.API_DETAIL, request.path)
         return Response(PatientRecordSerializer({"patient": patient, "episodes": episodes, "notes": notes}).data)

@@ -1,4 +1,4 @@
-"""One linked patient's record for the patient page and the API: workouts with their
+"""One linked patient's episodes for the patient page and the patient API: workouts with their
 episode, logs, alerts and chart, and the clinical notes. A handful of queries."""
 
 import datetime
@@ -62,7 +62,7 @@ class Episode:
         return episode_chart(days, f"Pain after {self.workout.title or 'the workout'} on {self.workout.performed_on}")
 
 
-def patient_record(physio, patient):
+def episodes_and_notes(physio, patient):
     """[Episode] newest workout first, and the notes, newest first."""
     workouts = list(patient_workouts(physio).filter(owner=patient).order_by("-performed_on", "-created_at"))
     logs = list(patient_logs(physio).filter(workout__owner=patient).order_by("logged_on"))
