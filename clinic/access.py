@@ -67,16 +67,20 @@ def links_of_patient(patient):
     return CareLink.objects.filter(patient=patient)
 
 
-def care_team_links(patient_ids):
-    """The active links of these patients to physiotherapists who may see them now: who is told
-    of their alerts. The same conditions as `linked_patients`, from the patients' side."""
+def active_care_links():
+    """The links of patients to physiotherapists who may see them now: who is told of their
+    alerts. The same conditions as `linked_patients`, from the patients' side."""
     return CareLink.objects.filter(
-        patient_id__in=list(patient_ids),
         revoked_at__isnull=True,
         physio__is_physio=True,
         physio__is_active=True,
         patient__is_active=True,
     )
+
+
+def care_team_links(patient_ids):
+    """The active links of these patients (`active_care_links`)."""
+    return active_care_links().filter(patient_id__in=list(patient_ids))
 
 
 def record_reads(physio, patient_ids, what, path):

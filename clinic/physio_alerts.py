@@ -12,7 +12,7 @@ import zoneinfo
 
 from django.utils import timezone
 
-from clinic.access import care_team_links
+from clinic.access import active_care_links, care_team_links
 from config.sql import insert_ignoring_conflicts
 from notifications.alerts import FIELDS
 from notifications.content import ALERT_URGENCY, short
@@ -43,8 +43,14 @@ def notify_physios(alert_ids, now=None):
     An emergency is due at once; a see_doctor alert when the physiotherapist's quiet hours end.
     """
     now = now or timezone.now()
+    # Only the alerts of patients with a care team: most patients have none, and a sweep raises
+    # tens of thousands of alerts, which the database then leaves out rather than sending them.
     alerts = list(
-        Alert.objects.filter(pk__in=list(alert_ids), level__gte=Level.SEE_DOCTOR).values_list(
+        Alert.objects.filter(
+            pk__in=list(alert_ids),
+            level__gte=Level.SEE_DOCTOR,
+            workout__owner_id__in=active_care_links().values("patient_id"),
+        ).values_list(
             "pk", "level", "reason", "message", "workout__owner_id", "workout__owner__username",
             "workout__performed_on",
         )

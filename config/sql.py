@@ -19,6 +19,10 @@ VALUES list.
   a guard column still holds the value read. bulk_update's CASE expressions cannot carry a
   per-row guard, and building them cost milliseconds per row (bench/sweep.py). Asked to, it
   returns the keys of the rows it changed: a batch claim (the reminder run's) acts on those only.
+- `select_for_keys`: a raw SELECT over a set of keys (a batch's workouts), its rows as plain
+  tuples converted as the ORM would: the sweep reads 100,000 logs a run, and building them
+  through a queryset (1,000 quoted placeholders, a model field's converters per value) cost
+  more than the database's work (bench/sweep.py).
 - `upsert_rows`: one multi-row INSERT ... ON CONFLICT DO UPDATE, its SQL built once per shape;
   bulk_create(update_conflicts=True) compiles the statement anew on every call.
 - `Compiled`: an ORM query compiled to SQL once per thread, with `Param` markers where its
@@ -125,6 +129,40 @@ def insert_ignoring_conflicts(model, field_names, rows, conflict, chunk=5000):
             cursor.execute(sql, params)
             new_pks.extend(model._meta.pk.to_python(pk) for (pk,) in cursor.fetchall())
     return new_pks
+
+
+def select_for_keys(select, key_field, keys, fields):
+    """Run `select`, SQL reading from `{keys}`, a table v (c0) of `keys` typed as key_field (a
+    model field), and return its rows as tuples, each value converted as the ORM converts a
+    value of the matching field of `fields` (one per column; on PostgreSQL most need nothing).
+
+    One statement for any number of keys: on PostgreSQL the keys travel as one array bound on
+    the server, so neither the driver nor Django parses a placeholder per key.
+    """
+    if not keys:
+        return []
+    with_clause, source, params = _derived_table([key_field], [(key,) for key in keys])
+    converters = []
+    for i, field in enumerate(fields):
+        column = field.get_col("v")
+        found = [*connection.ops.get_db_converters(column), *column.get_db_converters(connection)]
+        if found:
+            converters.append((i, found, column))
+    with _rows_cursor() as cursor:
+        cursor.execute(with_clause + select.format(keys=source), params)
+        rows = cursor.fetchall()
+    if not converters:
+        return rows
+    converted = []
+    for row in rows:
+        row = list(row)
+        for i, found, column in converters:
+            value = row[i]
+            for converter in found:
+                value = converter(value, column, connection)
+            row[i] = value
+        converted.append(tuple(row))
+    return converted
 
 
 def update_where_unchanged(model, guard_field, value_fields, rows, returning=False):

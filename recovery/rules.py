@@ -139,10 +139,13 @@ def level_for(reasons: Iterable[Reason], open_alert_reasons: Iterable[Reason] = 
     return max([Level.OK, *(Reason(reason).level for reason in (*reasons, *open_alert_reasons))])
 
 
+# Most urgent first (by level, then the signs to see soon), then in the table's order.
+_RANK = {reason: (-reason.level, reason not in SEE_SOON, i) for i, reason in enumerate(Reason)}
+
+
 def ordered(reasons: Iterable[Reason]):
     """Most urgent first (by level, then the signs to see soon), then in the table's order."""
-    table = list(Reason)
-    return sorted(reasons, key=lambda reason: (-reason.level, reason not in SEE_SOON, table.index(reason)))
+    return sorted(reasons, key=_RANK.__getitem__)
 
 
 @dataclass(frozen=True)
