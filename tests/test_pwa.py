@@ -14,11 +14,13 @@ from pathlib import Path
 import pytest
 from django.contrib.sessions.models import Session
 from django.db import connections
-from django.urls import Resolver404, resolve
 
 from accounts.models import User
+from clinic.access import record_reads
+from clinic.models import Access, CareLink
+from clinic.services import create_invitation
 from notifications.models import PushSubscription
-from tests.factories import AlertFactory, ExerciseFactory, PainLogFactory, UserFactory, WorkoutFactory
+from tests.factories import AlertFactory, ExerciseFactory, PainLogFactory, PhysioFactory, UserFactory, WorkoutFactory
 from tracker.models import PainLog, Workout
 
 CHROMIUM = "/usr/bin/chromium"
@@ -317,14 +319,32 @@ def test_plan_history_alerts_and_settings(live_server, phone):
         "07:30:00",
         "22:00:00",
     )
-    # The care team, access log and export come with the clinic app; until then, a readable note.
-    for path, box in (("/api/v1/care-team/", "#care-team"), ("/api/v1/me/access-log/", "#access-log")):
-        if not route_exists(path):
-            expect(phone.locator(box)).to_contain_text("Not available on this server yet.")
-    if not route_exists("/api/v1/me/export/"):
+    # The care team: a wrong code is refused in words, the physiotherapist's code links them.
+    physio = PhysioFactory(username="dr_lee")
+    invitation = create_invitation(physio)
+    phone.fill("#code", "WRONG123")
+    phone.get_by_role("button", name="Link physiotherapist").click()
+    expect(phone.locator("#care-error")).to_contain_text("unknown, used or expired")
+    phone.fill("#code", invitation.code.lower())
+    phone.get_by_role("button", name="Link physiotherapist").click()
+    expect(phone.locator("#care-team")).to_contain_text("dr_lee")
+    link = CareLink.objects.get(patient=user, physio=physio, revoked_at=None)
+    # Who looked: the physiotherapist's read shows once the page loads again.
+    record_reads(physio, [user.pk], Access.PATIENT_PAGE, f"/clinic/patients/{user.pk}/")
+    phone.reload()
+    expect(phone.locator("#access-log")).to_contain_text("dr_lee: patient page")
+    # The export downloads (JSON and FHIR).
+    with phone.expect_download() as download:
         phone.get_by_role("button", name="Download my data (JSON)").click()
-        expect(phone.locator("#export-status")).to_have_text("Export is not available on this server yet.")
+    assert json.loads(Path(download.value.path()).read_text())["workouts"][0]["title"] == "Pull day"
+    with phone.expect_download() as download:
+        phone.get_by_role("button", name="Download for a clinic (FHIR)").click()
+    assert json.loads(Path(download.value.path()).read_text())["resourceType"] == "Bundle"
     audit(phone, "10-settings")
+    phone.get_by_role("button", name="Remove dr_lee from your care team").click()
+    expect(phone.locator("#care-team")).to_contain_text("No one is linked.")
+    link.refresh_from_db()
+    assert link.revoked_at is not None
 
     phone.get_by_role("button", name="Delete my account").click()
     expect(phone.locator("#delete-error")).to_contain_text("Tick the box first")
@@ -333,14 +353,6 @@ def test_plan_history_alerts_and_settings(live_server, phone):
     phone.wait_for_url("**/signup/")
     assert not User.objects.filter(username="maya").exists()
     assert not Workout.objects.exists()
-
-
-def route_exists(path):
-    try:
-        resolve(path)
-    except Resolver404:
-        return False
-    return True
 
 
 def test_a_signed_out_replay_stays_queued_and_a_refused_log_is_not_retried(live_server, phone):
