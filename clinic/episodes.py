@@ -11,11 +11,7 @@ from recovery.evaluation import assess, assessable
 from recovery.levels import Level
 from recovery.models import Recovery
 from recovery.rules import ordered
-
-SIGN_FIELDS = (
-    "radiates_to_legs", "numbness_tingling", "difficulty_standing", "difficulty_bending", "difficulty_walking",
-    "worse_at_rest", "bladder_bowel_change", "saddle_numbness", "leg_weakness", "both_legs",
-)  # fmt: skip
+from tracker.models import SIGN_FIELDS
 
 
 @dataclass

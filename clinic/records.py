@@ -12,20 +12,22 @@ from clinic.models import AccessLogEntry, CareLink, ClinicalNote
 from recovery.evaluation import assessable
 from recovery.levels import Level
 from recovery.models import Alert
-from tracker.models import Workout
+from tracker.models import SIGN_FIELDS, Workout
 
-SIGNS = (
-    ("radiates_to_legs", "pain spreads to the legs"),
-    ("numbness_tingling", "numbness or tingling"),
-    ("difficulty_standing", "difficulty standing"),
-    ("difficulty_bending", "difficulty bending"),
-    ("difficulty_walking", "difficulty walking"),
-    ("worse_at_rest", "worse at rest"),
-    ("bladder_bowel_change", "bladder or bowel change"),
-    ("saddle_numbness", "saddle numbness"),
-    ("leg_weakness", "leg weakness"),
-    ("both_legs", "both legs"),
-)
+# How the exports name each sign (tracker.models.SIGN_FIELDS, in its order).
+SIGN_LABELS = {
+    "radiates_to_legs": "pain spreads to the legs",
+    "numbness_tingling": "numbness or tingling",
+    "difficulty_standing": "difficulty standing",
+    "difficulty_bending": "difficulty bending",
+    "difficulty_walking": "difficulty walking",
+    "worse_at_rest": "worse at rest",
+    "bladder_bowel_change": "bladder or bowel change",
+    "saddle_numbness": "saddle numbness",
+    "leg_weakness": "leg weakness",
+    "both_legs": "both legs",
+}
+SIGNS = tuple((name, SIGN_LABELS[name]) for name in SIGN_FIELDS)
 LOG_FIELDS = ("id", "logged_on", "pain", "locations", "quality", *(name for name, _ in SIGNS), "notes",
               "created_at", "updated_at")  # fmt: skip
 ALERT_FIELDS = ("id", "workout_id", "reason", "level", "message", "created_at", "acknowledged_at", "resolved_at",

@@ -86,6 +86,22 @@ class Location(models.TextChoices):
 NOTES_MAX_LENGTH = 2000
 
 
+# The signs a log can tick (product.md, "Daily log"), PainLog's boolean fields, in the order
+# screens, the API and the exports list them.
+SIGN_FIELDS = (
+    "radiates_to_legs",
+    "numbness_tingling",
+    "difficulty_standing",
+    "difficulty_bending",
+    "difficulty_walking",
+    "worse_at_rest",
+    "bladder_bowel_change",
+    "saddle_numbness",
+    "leg_weakness",
+    "both_legs",
+)
+
+
 class PainLog(models.Model):
     """How the back feels on one local day after one workout; at most one per day."""
 

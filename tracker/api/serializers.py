@@ -10,20 +10,8 @@ from config.fields import (
     StrictIntegerField,
 )
 from recovery.api.serializers import TriageSerializer
-from tracker.models import EARLIEST_DATE, NOTES_MAX_LENGTH, Location, Quality, Workout
+from tracker.models import EARLIEST_DATE, NOTES_MAX_LENGTH, SIGN_FIELDS, Location, Quality, Workout
 
-SIGN_FIELDS = [
-    "radiates_to_legs",
-    "numbness_tingling",
-    "difficulty_standing",
-    "difficulty_bending",
-    "difficulty_walking",
-    "worse_at_rest",
-    "bladder_bowel_change",
-    "saddle_numbness",
-    "leg_weakness",
-    "both_legs",
-]
 SIGN_HELP = {
     "radiates_to_legs": "Pain shooting down a leg or into the buttocks.",
     "numbness_tingling": "Numbness or tingling anywhere.",
