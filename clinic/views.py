@@ -15,16 +15,14 @@ from clinic.episodes import episodes_and_notes
 from clinic.models import Access
 from clinic.triage import acknowledge_alert, add_note, resolve_alert
 
-# Scripts and styles from our own origin only, nothing inline; SVG charts are inline markup.
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
-    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
 REFRESH_SECONDS = 60
 
 
 def physio_page(view):
-    """Anonymous: to the login page. Signed in but not a physiotherapist: 404. Strict CSP."""
+    """Anonymous: to the login page. Signed in but not a physiotherapist: 404. Never cached.
+
+    The Content-Security-Policy is the site's (django-csp, config/settings.py).
+    """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -33,7 +31,6 @@ def physio_page(view):
         if not is_physio(request.user):
             raise Http404("No such page.")
         response = view(request, *args, **kwargs)
-        response["Content-Security-Policy"] = CSP
         response["Cache-Control"] = "no-store"
         return response
 

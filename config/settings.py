@@ -376,7 +376,7 @@ CONTENT_SECURITY_POLICY = {
         "manifest-src": [SELF],
         "worker-src": [SELF],
         "object-src": [NONE],
-        "base-uri": [SELF],
+        "base-uri": [NONE],  # no page sets a <base>: an injected one does nothing
         "form-action": [SELF],
         "frame-ancestors": [NONE],
     }

@@ -1,27 +1,17 @@
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.exceptions import NotFound
+from drf_spectacular.utils import extend_schema
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from clinic.access import is_physio, linked_patient_or_404, record_reads
+from clinic.access import linked_patient_or_404, record_reads
 from clinic.api.patient_serializers import PatientRecordSerializer, PatientRowSerializer
+from clinic.api.views import NOT_A_PHYSIO, PhysioOnlyMixin
 from clinic.dashboard import dashboard
 from clinic.episodes import episodes_and_notes
 from clinic.models import Access
-from config.schema import DETAIL
-
-NOT_A_PHYSIO = OpenApiResponse(DETAIL, description="The caller is not a physiotherapist (or, by id, not linked).")
 
 
-class PhysioView(GenericAPIView):
-    """Physiotherapists only: anyone else signed in gets a 404, as for anything not theirs."""
-
+class PhysioView(PhysioOnlyMixin, GenericAPIView):
     pagination_class = None
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)  # authenticated (401 otherwise), throttled
-        if not is_physio(request.user):
-            raise NotFound()
 
 
 class PatientListView(PhysioView):

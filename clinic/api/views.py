@@ -24,10 +24,10 @@ from clinic.api.serializers import (
 from clinic.api.throttling import InvitationCodeThrottle
 from clinic.models import Access, AccessLogEntry
 from clinic.records import patient_record
-from config.schema import FIELD_ERRORS
+from config.schema import DETAIL, FIELD_ERRORS
 from config.throttling import UserRateThrottle
 
-NOT_A_PHYSIO = OpenApiResponse(description="Not a physiotherapist, or not yours to see.")
+NOT_A_PHYSIO = OpenApiResponse(DETAIL, description="Not a physiotherapist, or not yours to see.")
 
 
 class PhysioOnlyMixin:
