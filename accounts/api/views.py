@@ -20,6 +20,20 @@ from config.authentication import delete_expired_tokens
 from config.throttling import ScopedRateThrottle, UsernameRateThrottle
 
 
+def register(data, with_token):
+    """Make the account (and, for an API client, its token, in the same transaction); return
+    (user, token or None). A clash with a username taken a moment ago is a 400 naming it."""
+    serializer = RegisterSerializer(data=data)
+    serializer.is_valid(raise_exception=True)
+    try:
+        with transaction.atomic():
+            user = serializer.save()
+            token = AuthToken.objects.create(user)[1] if with_token else None
+    except IntegrityError:  # the same username registered a moment ago by another request
+        raise ValidationError({"username": ["That username is taken."]}) from None
+    return user, token
+
+
 class AuthThrottleMixin:
     """Register and token share the `auth` scope, counted per client IP."""
 
@@ -32,14 +46,7 @@ class AuthThrottleMixin:
 class RegisterView(AuthThrottleMixin, APIView):
     @extend_schema(request=RegisterSerializer, responses={201: RegisterSerializer})
     def post(self, request):
-        serializer = RegisterSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            with transaction.atomic():
-                user = serializer.save()
-                _, token = AuthToken.objects.create(user)
-        except IntegrityError:  # the same username registered a moment ago by another request
-            raise ValidationError({"username": ["That username is taken."]}) from None
+        user, token = register(request.data, with_token=True)
         return Response({"id": user.id, "username": user.username, "token": token}, status=status.HTTP_201_CREATED)
 
 
@@ -90,13 +97,7 @@ class SessionRegisterView(SessionMixin, APIView):
     def post(self, request):
         """Sign up: makes the account and starts a session, with no API token."""
         self.check_csrf(request)
-        serializer = RegisterSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            with transaction.atomic():
-                user = serializer.save()
-        except IntegrityError:  # the same username registered a moment ago by another request
-            raise ValidationError({"username": ["That username is taken."]}) from None
+        user, _ = register(request.data, with_token=False)
         login(request._request, user, backend="django.contrib.auth.backends.ModelBackend")
         return Response(SessionUserSerializer(user).data, status=status.HTTP_201_CREATED)
 
