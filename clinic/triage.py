@@ -6,7 +6,6 @@ physiotherapist gets a 404, never a change.
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from clinic import services
 from clinic.access import linked_patient_or_404, patient_alerts
@@ -17,9 +16,7 @@ NOTE_MAX_LENGTH = ClinicalNote._meta.get_field("text").max_length
 
 def acknowledge_alert(physio, alert_id):
     """Mark the alert seen; repeating it keeps the first time."""
-    alert = get_object_or_404(patient_alerts(physio), pk=alert_id)
-    type(alert).objects.filter(pk=alert.pk, acknowledged_at=None).update(acknowledged_at=timezone.now())
-    return alert
+    return get_object_or_404(patient_alerts(physio), pk=alert_id).acknowledge()
 
 
 def resolve_alert(physio, alert_id, note=""):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from recovery.levels import Level, Reason
 from recovery.signals import alerts_raised
@@ -49,6 +50,14 @@ class Alert(models.Model):
             super().save(*args, **kwargs)
             if adding:
                 alerts_raised.send(sender=Alert, alert_ids=[self.pk])
+
+    def acknowledge(self):
+        """Mark the alert seen (by the user or their physiotherapist); repeating it keeps the
+        first time. One conditional UPDATE, so two at once cannot both stamp it."""
+        if self.acknowledged_at is None:
+            Alert.objects.filter(pk=self.pk, acknowledged_at=None).update(acknowledged_at=timezone.now())
+            self.refresh_from_db(fields=["acknowledged_at"])
+        return self
 
 
 class Recovery(models.Model):

@@ -1,4 +1,3 @@
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -21,8 +20,4 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         """Mark the alert as seen. Repeating it keeps the first time."""
-        alert = self.get_object()
-        if alert.acknowledged_at is None:
-            type(alert).objects.filter(pk=alert.pk, acknowledged_at=None).update(acknowledged_at=timezone.now())
-            alert.refresh_from_db(fields=["acknowledged_at"])
-        return Response(AlertSerializer(alert).data)
+        return Response(AlertSerializer(self.get_object().acknowledge()).data)
