@@ -8,16 +8,13 @@ the feed, Web Push, and e-mail (alert notifications of these urgencies go by e-m
 Only links active when the alert is recorded count: a revoked physiotherapist hears nothing.
 """
 
-import zoneinfo
-
 from django.utils import timezone
 
 from clinic.access import active_care_links, care_team_links
 from config.sql import insert_ignoring_conflicts
-from notifications.alerts import FIELDS
+from notifications.alerts import FIELDS, alert_due
 from notifications.content import ALERT_URGENCY, short
 from notifications.models import Kind, Notification
-from notifications.schedule import QuietHours, release
 from recovery.levels import Level
 from recovery.models import Alert
 
@@ -68,10 +65,7 @@ def notify_physios(alert_ids, now=None):
         title, body = physio_message(level, reason, message, username, performed_on)
         urgency = ALERT_URGENCY[Level(level)]
         for physio_id, tz, quiet_start, quiet_end in physios_of.get(patient_id, []):
-            if level == Level.EMERGENCY:
-                deliver_at = now
-            else:
-                deliver_at = release(now, zoneinfo.ZoneInfo(tz), QuietHours.of(quiet_start, quiet_end))
+            deliver_at = alert_due(level, now, tz, quiet_start, quiet_end)
             rows.append(
                 (physio_id, Kind.ALERT, f"alert:{pk}", pk, title, body, patient_page(patient_id), urgency, now,
                  deliver_at)

@@ -21,6 +21,15 @@ from tracker.models import Workout
 FIELDS = ("recipient", "kind", "key", "alert", "title", "body", "url", "urgency", "created_at", "deliver_at")
 
 
+def alert_due(level, now, tz, quiet_start, quiet_end):
+    """When an alert of `level` reaches a recipient in zone `tz` with these quiet hours: an
+    emergency at once, quiet hours or not; any other when their quiet hours end (at once
+    outside them)."""
+    if level == Level.EMERGENCY:
+        return now
+    return release(now, zoneinfo.ZoneInfo(tz), QuietHours.of(quiet_start, quiet_end))
+
+
 def notify_alerts(alert_ids, now=None):
     """Insert the notifications of these alerts, ignoring those that exist; return the new ids.
 
@@ -49,9 +58,7 @@ def notify_alerts(alert_ids, now=None):
         else:
             deliver_at = released.get(owner_id)
             if deliver_at is None:
-                deliver_at = released[owner_id] = release(
-                    now, zoneinfo.ZoneInfo(tz), QuietHours.of(quiet_start, quiet_end)
-                )
+                deliver_at = released[owner_id] = alert_due(level, now, tz, quiet_start, quiet_end)
         rows.append(
             (owner_id, Kind.ALERT, f"alert:{pk}", pk, title, body, content.alert_url(pk), urgency, now, deliver_at)
         )
