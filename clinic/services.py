@@ -19,6 +19,8 @@ from recovery.enqueue import evaluate_after_commit
 from recovery.state import mark_due
 
 INVITATION_VALID_FOR = datetime.timedelta(days=7)
+# A resolution note, from the API or the patient page.
+RESOLUTION_NOTE_MAX_LENGTH = 2000
 CODE_NOT_VALID = "This code is unknown, used or expired. Ask your physiotherapist for a new one."
 
 

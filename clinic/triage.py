@@ -22,8 +22,8 @@ def acknowledge_alert(physio, alert_id):
 def resolve_alert(physio, alert_id, note=""):
     """Resolve a linked patient's alert with an optional note (clinic.services.resolve_alert)."""
     note = (note or "").strip()
-    if len(note) > NOTE_MAX_LENGTH:
-        raise ValidationError({"note": f"Keep the note under {NOTE_MAX_LENGTH} characters."})
+    if len(note) > services.RESOLUTION_NOTE_MAX_LENGTH:
+        raise ValidationError({"note": f"Keep the note under {services.RESOLUTION_NOTE_MAX_LENGTH} characters."})
     return services.resolve_alert(get_object_or_404(patient_alerts(physio), pk=alert_id), physio, note)
 
 

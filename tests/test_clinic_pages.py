@@ -113,6 +113,18 @@ def test_only_the_linked_physiotherapist_can_acknowledge_or_resolve(record, pers
         assert Recovery.objects.get(pk=record.pk).evaluation_due_at is not None  # its stored level follows
 
 
+def test_a_note_too_long_is_refused_in_words_and_changes_nothing(record, physio, patient):
+    alert = Alert.objects.get(workout=record)
+    client = client_of(physio)
+    response = client.post(f"/clinic/patients/{patient.pk}/alerts/{alert.pk}/resolve/", {"note": "x" * 2001})
+    assert response.status_code == 400 and "Keep the note under 2000 characters." in response.content.decode()
+    alert.refresh_from_db()
+    assert alert.resolved_at is None and alert.resolution_note == ""
+    response = client.post(f"/clinic/patients/{patient.pk}/notes/", {"text": "x" * 5001})
+    assert response.status_code == 400 and "Keep the note under 5000 characters." in response.content.decode()
+    assert not ClinicalNote.objects.exists()
+
+
 def test_resolving_twice_keeps_the_first_resolution(record, physio, patient):
     alert = Alert.objects.get()
     url = f"/clinic/patients/{patient.pk}/alerts/{alert.pk}/resolve/"

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from clinic.models import Access, AccessLogEntry, CareLink
+from clinic.services import RESOLUTION_NOTE_MAX_LENGTH
 from config.fields import RejectUnknownFieldsMixin, StrictCharField
 from recovery.api.serializers import AlertSerializer
 
@@ -42,7 +43,9 @@ class AccessLogEntrySerializer(serializers.ModelSerializer):
 
 
 class ResolveSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    note = StrictCharField(required=False, allow_blank=True, max_length=2000, help_text="Why, or what was done.")
+    note = StrictCharField(
+        required=False, allow_blank=True, max_length=RESOLUTION_NOTE_MAX_LENGTH, help_text="Why, or what was done."
+    )
 
 
 class ClinicAlertSerializer(AlertSerializer):
