@@ -110,6 +110,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so a Celery worker started by a test sees the test's data.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+else:
+    # Prepared statements only where config.sql asks for them (the log PUT's, whose SQL never
+    # changes); psycopg would prepare any other server-bound statement after this many runs on
+    # one connection: never. (Django's default, None, refuses even those asked for.)
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Seconds before a task is warned (soft) and killed (hard); the broker's visibility timeout

@@ -28,6 +28,9 @@ VALUES list.
 - `Compiled`: an ORM query compiled to SQL once per thread, with `Param` markers where its
   values go, then run as that SQL. On the log PUT, compiling five querysets per request cost
   more than running them (bench/api_log.py).
+
+The log PUT's statements (`Compiled` queries, `upsert_returning_pk`, a one-row `upsert_rows`)
+run prepared on PostgreSQL: parsed and planned once per connection, then only executed.
 """
 
 import contextlib
@@ -72,6 +75,30 @@ def _derived_table(fields, rows):
     return f"WITH v ({names}) AS (VALUES {', '.join([row_sql] * len(rows))}) ", "v", params
 
 
+class _PreparingCursor(ServerBindingCursor):
+    """Binds on the server and runs each statement as a prepared statement of its connection:
+    PostgreSQL parses and plans it on its first run there, then only executes it."""
+
+    def execute(self, query, params=None, *, prepare=True, binary=None):
+        return super().execute(query, params, prepare=prepare, binary=binary)
+
+
+@contextlib.contextmanager
+def _prepared_cursor():
+    """The cursor for a hot statement whose SQL never changes (the log PUT's read and writes):
+    on PostgreSQL a prepared one, through Django's wrapper like any other. Parsing and planning
+    each of them anew was most of the database's work on a PUT (bench/api_log.py). psycopg keeps
+    the connection's last 100 prepared statements (settings: `prepare_threshold`)."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection._prepare_cursor(_PreparingCursor(connection.connection)) as cursor:
+        yield cursor
+
+
 @contextlib.contextmanager
 def _rows_cursor():
     """The cursor for a derived table's statement: on PostgreSQL one that binds on the server (Django's
@@ -102,7 +129,7 @@ def upsert_returning_pk(instance, unique, keep):
         f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "
         f"ON CONFLICT ({keys}) DO UPDATE SET {replaced} RETURNING {qn(model._meta.pk.column)}"
     )
-    with connection.cursor() as cursor:
+    with _prepared_cursor() as cursor:
         cursor.execute(sql, _prep(fields, [getattr(instance, f.attname) for f in fields]))
         (pk,) = cursor.fetchone()
     return model._meta.pk.to_python(pk)
@@ -214,7 +241,8 @@ def upsert_rows(model, field_names, rows, unique, update):
             f"ON CONFLICT ({', '.join(qn(model._meta.get_field(name).column) for name in unique)}) DO UPDATE SET "
             + ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in (model._meta.get_field(n).column for n in update))
         )
-    with connection.cursor() as cursor:
+    # One row's statement (the log PUT's) is prepared; bigger ones are rarer, each size its own SQL.
+    with _prepared_cursor() if len(rows) == 1 else connection.cursor() as cursor:
         cursor.execute(sql, [param for row in rows for param in _prep(fields, row)])
 
 
@@ -266,7 +294,7 @@ class Compiled:
         bound = [
             p.output_field.get_db_prep_value(values[p.name], connection) if isinstance(p, Param) else p for p in params
         ]
-        with connection.cursor() as cursor:
+        with _prepared_cursor() as cursor:
             cursor.execute(sql, bound)
             fetched = cursor.fetchall()
         return list(compiler.results_iter(results=[fetched], tuple_expected=True))

@@ -4,7 +4,7 @@ suite (CI runs it on PostgreSQL and on SQLite)."""
 import datetime
 
 import pytest
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from config.sql import (
@@ -130,3 +130,26 @@ def test_a_compiled_query_runs_with_each_calls_values_and_converts_its_columns()
         (day + datetime.timedelta(days=1), 6, [], day)
     ]
     assert query.rows(workout=WorkoutFactory().pk, **{"from": day}) == []
+
+
+def prepared_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_the_log_puts_statements_run_prepared_and_other_statements_do_not(api, patient):
+    # Parsing and planning them anew was most of the database's work on a log PUT (bench/api_log.py).
+    workout = WorkoutFactory(owner=patient, performed_on=patient.local_today())
+    url = f"/api/v1/workouts/{workout.pk}/logs/{workout.performed_on}/"
+    for pain in (2, 7):  # a painful log also reads the user's other painful workouts
+        assert api.put(url, {"pain": pain, "locations": ["lower_back"]}, format="json").status_code in (200, 201)
+    statements = prepared_statements()
+    assert any(s.startswith('INSERT INTO "tracker_painlog"') for s in statements)
+    assert any(s.startswith('INSERT INTO "recovery_recovery"') and s.count("(") == 3 for s in statements)
+    assert any('FROM "tracker_workout"' in s and '"tracker_painlog"."pain"' in s for s in statements)
+    assert any('MIN("tracker_painlog"."logged_on")' in s for s in statements)
+    # The rest of Django's statements bind on the client and are never prepared.
+    PainLog.objects.filter(pk=workout.pk).count()
+    assert not any("COUNT(*)" in s for s in prepared_statements())
