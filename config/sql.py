@@ -36,7 +36,7 @@ run prepared on PostgreSQL: parsed and planned once per connection, then only ex
 import contextlib
 import threading
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.models import Expression
 
@@ -82,6 +82,10 @@ class _PreparingCursor(ServerBindingCursor):
     def execute(self, query, params=None, *, prepare=True, binary=None):
         return super().execute(query, params, prepare=prepare, binary=binary)
 
+    def _send_query_prepared(self, name, pgq, *, binary=None):
+        self._query = pgq  # as an unprepared run keeps it: Django's query log reads the SQL there
+        return super()._send_query_prepared(name, pgq, binary=binary)
+
 
 @contextlib.contextmanager
 def _prepared_cursor():
@@ -113,9 +117,14 @@ def _rows_cursor():
         yield cursor
 
 
-def upsert_returning_pk(instance, unique, keep):
+def upsert_returning_pk(instance, unique, keep, with_statements=()):
     """INSERT instance, or on a conflict over `unique` replace every field but `keep`;
-    return the primary key of the row it landed on (new or existing)."""
+    return the primary key of the row it landed on (new or existing).
+
+    with_statements: [(sql, params)], writes that must commit with this one. On PostgreSQL they
+    run in the same statement, each a data-modifying WITH clause, so the write is one statement
+    (atomic on its own: no BEGIN and COMMIT round trips); elsewhere after it, in one transaction.
+    """
     model = type(instance)
     fields = model._meta.concrete_fields
     for field in fields:
@@ -129,9 +138,18 @@ def upsert_returning_pk(instance, unique, keep):
         f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "
         f"ON CONFLICT ({keys}) DO UPDATE SET {replaced} RETURNING {qn(model._meta.pk.column)}"
     )
-    with _prepared_cursor() as cursor:
-        cursor.execute(sql, _prep(fields, [getattr(instance, f.attname) for f in fields]))
+    params = _prep(fields, [getattr(instance, f.attname) for f in fields])
+    with_statements = list(with_statements)
+    if with_statements and connection.vendor == "postgresql":
+        clauses = ", ".join(f"w{i} AS ({statement})" for i, (statement, _) in enumerate(with_statements))
+        sql = f"WITH {clauses} {sql}"
+        params = [*(param for _, values in with_statements for param in values), *params]
+        with_statements = []
+    with transaction.atomic() if with_statements else contextlib.nullcontext(), _prepared_cursor() as cursor:
+        cursor.execute(sql, params)
         (pk,) = cursor.fetchone()
+        for statement, values in with_statements:
+            cursor.execute(statement, values)
     return model._meta.pk.to_python(pk)
 
 
@@ -229,6 +247,14 @@ def upsert_rows(model, field_names, rows, unique, update):
     fields to the new values. One statement; its SQL is built once per (model, shape, size)."""
     if not rows:
         return
+    sql, params = upsert_rows_statement(model, field_names, rows, unique, update)
+    # One row's statement (the log PUT's) is prepared; bigger ones are rarer, each size its own SQL.
+    with _prepared_cursor() if len(rows) == 1 else connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def upsert_rows_statement(model, field_names, rows, unique, update):
+    """(sql, params) of upsert_rows(...), to run in another statement (upsert_returning_pk)."""
     fields = [model._meta.get_field(name) for name in field_names]
     key = (model, tuple(field_names), tuple(unique), tuple(update), len(rows), connection.vendor)
     sql = _UPSERT_SQL.get(key)
@@ -241,9 +267,7 @@ def upsert_rows(model, field_names, rows, unique, update):
             f"ON CONFLICT ({', '.join(qn(model._meta.get_field(name).column) for name in unique)}) DO UPDATE SET "
             + ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in (model._meta.get_field(n).column for n in update))
         )
-    # One row's statement (the log PUT's) is prepared; bigger ones are rarer, each size its own SQL.
-    with _prepared_cursor() if len(rows) == 1 else connection.cursor() as cursor:
-        cursor.execute(sql, [param for row in rows for param in _prep(fields, row)])
+    return sql, [param for row in rows for param in _prep(fields, row)]
 
 
 _UPSERT_SQL = {}

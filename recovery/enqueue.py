@@ -11,5 +11,10 @@ from recovery.tasks import evaluate_workouts
 
 
 def evaluate_after_commit(workout_ids):
+    transaction.on_commit(evaluation_publisher(workout_ids))
+
+
+def evaluation_publisher(workout_ids):
+    """The callable that publishes these workouts' evaluation (to run once their change commits)."""
     ids = [str(workout_id) for workout_id in dict.fromkeys(workout_ids)]
-    transaction.on_commit(lambda: publisher.submit(evaluate_workouts, (ids,), merge=True))
+    return lambda: publisher.submit(evaluate_workouts, (ids,), merge=True)

@@ -1,19 +1,23 @@
 """Recovery's answers to tracker's announcements (tracker.signals).
 
-Each runs inside the transaction that changed the training data: the workouts are flagged
-due with it (so a crash loses nothing: the sweep finds them), and their evaluation is
-published once it commits.
+Each runs inside the transaction that changed the training data, or hands its write to the
+log's own statement (a log PUT: see tracker.signals): the workouts are flagged due with the
+change (so a crash loses nothing: the sweep finds them), and their evaluation is published
+once it commits.
 """
 
 from django.dispatch import receiver
 
-from recovery.enqueue import evaluate_after_commit
-from recovery.state import mark_due, workouts_counting
-from tracker.signals import logs_changed, workout_deleting, workout_moved
+from recovery.enqueue import evaluate_after_commit, evaluation_publisher
+from recovery.state import mark_due, mark_due_statement, workouts_counting
+from tracker.signals import Companion, logs_changed, workout_deleting, workout_moved
 
 
 @receiver(logs_changed, dispatch_uid="recovery.logs_changed")
-def logs_changed_evaluate(sender, workout_ids, **kwargs):
+def logs_changed_evaluate(sender, workout_ids, companions=None, **kwargs):
+    if companions is not None:  # a log about to be saved: the flag goes into its own statement
+        companions.append(Companion(*mark_due_statement(workout_ids), evaluation_publisher(workout_ids)))
+        return
     mark_due(workout_ids)
     evaluate_after_commit(workout_ids)
 

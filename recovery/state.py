@@ -1,6 +1,7 @@
 """The one writer of recovery.models.Recovery: every write to a row goes through here.
 
-- mark_due: a workout's logs (or what recurring_pain reads of it) changed; evaluate it.
+- mark_due: a workout's logs (or what recurring_pain reads of it) changed; evaluate it
+  (mark_due_statement: the same write, for a log's upsert to run in its own statement).
 - store_results: an evaluation's results, written only where the workout is still as
   read, which also lowers the due flag.
 - close_by_user: the user marks the episode recovered.
@@ -12,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from config.dates import shift
-from config.sql import update_where_unchanged, upsert_rows
+from config.sql import update_where_unchanged, upsert_rows, upsert_rows_statement
 from recovery.levels import Level
 from recovery.models import Recovery
 from recovery.rules import RECURRING_PAIN, RECURRING_WINDOW_DAYS
@@ -23,16 +24,24 @@ WINDOW_DAYS = RECURRING_WINDOW_DAYS - 1
 RESULT_FIELDS = ("level", "reasons", "peak_pain", "last_log_on", "last_pain", "opened_on", "closed_on", "evaluated_at")
 
 
+DUE_FIELDS = ("workout", "evaluation_due_at", "level", "reasons")
+
+
 def mark_due(workout_ids, now=None):
     """Flag these workouts for evaluation, creating their rows on first use (one statement)."""
-    now = now or timezone.now()
-    upsert_rows(
-        Recovery,
-        ("workout", "evaluation_due_at", "level", "reasons"),
-        [(workout_id, now, Level.OK.value, []) for workout_id in dict.fromkeys(workout_ids)],
-        unique=("workout",),
-        update=("evaluation_due_at",),
+    upsert_rows(Recovery, DUE_FIELDS, _due_rows(workout_ids, now), unique=("workout",), update=("evaluation_due_at",))
+
+
+def mark_due_statement(workout_ids, now=None):
+    """mark_due's statement, (sql, params), for a writer to run with its own (a log's upsert)."""
+    return upsert_rows_statement(
+        Recovery, DUE_FIELDS, _due_rows(workout_ids, now), unique=("workout",), update=("evaluation_due_at",)
     )
+
+
+def _due_rows(workout_ids, now):
+    now = now or timezone.now()
+    return [(workout_id, now, Level.OK.value, []) for workout_id in dict.fromkeys(workout_ids)]
 
 
 def workouts_counting(owner_dates, exclude=(), only_painful_or_due=False):

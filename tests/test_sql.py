@@ -4,7 +4,8 @@ suite (CI runs it on PostgreSQL and on SQLite)."""
 import datetime
 
 import pytest
-from django.db import connection, models
+from django.db import IntegrityError, connection, models, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from config.sql import (
@@ -14,6 +15,7 @@ from config.sql import (
     update_where_unchanged,
     upsert_returning_pk,
     upsert_rows,
+    upsert_rows_statement,
 )
 from recovery.levels import Level, Reason
 from recovery.models import Alert, Recovery
@@ -146,10 +148,51 @@ def test_the_log_puts_statements_run_prepared_and_other_statements_do_not(api, p
     for pain in (2, 7):  # a painful log also reads the user's other painful workouts
         assert api.put(url, {"pain": pain, "locations": ["lower_back"]}, format="json").status_code in (200, 201)
     statements = prepared_statements()
-    assert any(s.startswith('INSERT INTO "tracker_painlog"') for s in statements)
-    assert any(s.startswith('INSERT INTO "recovery_recovery"') and s.count("(") == 3 for s in statements)
+    # The log's upsert and its workout's due flag: one statement.
+    assert any(
+        s.startswith('WITH w0 AS (INSERT INTO "recovery_recovery"') and 'INSERT INTO "tracker_painlog"' in s
+        for s in statements
+    )
     assert any('FROM "tracker_workout"' in s and '"tracker_painlog"."pain"' in s for s in statements)
     assert any('MIN("tracker_painlog"."logged_on")' in s for s in statements)
     # The rest of Django's statements bind on the client and are never prepared.
     PainLog.objects.filter(pk=workout.pk).count()
     assert not any("COUNT(*)" in s for s in prepared_statements())
+
+
+def test_an_upsert_and_its_companion_writes_commit_together_or_not_at_all():
+    workout = WorkoutFactory()
+    due = timezone.now()
+    log = PainLog(workout=workout, logged_on=workout.performed_on, pain=4)
+    flag = upsert_rows_statement(
+        Recovery,
+        ("workout", "evaluation_due_at", "level", "reasons"),
+        [(workout.pk, due, 0, [])],
+        ("workout",),
+        ("evaluation_due_at",),
+    )
+    assert upsert_returning_pk(log, ("workout", "logged_on"), LOG_KEPT, with_statements=[flag]) == log.id
+    assert Recovery.objects.get(workout=workout).evaluation_due_at == due
+    assert PainLog.objects.get().pain == 4
+
+    # A companion that fails (a level out of range) takes the log's write down with it.
+    bad = upsert_rows_statement(Recovery, ("workout", "evaluation_due_at", "level", "reasons"),
+                                [(workout.pk, due, 99, [])], ("workout",), ("level",))  # fmt: skip
+    again = PainLog(workout=workout, logged_on=workout.performed_on, pain=9)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        upsert_returning_pk(again, ("workout", "logged_on"), LOG_KEPT, with_statements=[bad])
+    assert PainLog.objects.get().pain == 4
+    assert Recovery.objects.get(workout=workout).level == 0
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="one statement is PostgreSQL's way (SQLite: one transaction)"
+)
+def test_a_log_put_writes_with_one_statement_and_no_transaction_round_trips(api, patient):
+    workout = WorkoutFactory(owner=patient, performed_on=patient.local_today())
+    url = f"/api/v1/workouts/{workout.pk}/logs/{workout.performed_on}/"
+    with CaptureQueriesContext(connection) as queries:
+        assert api.put(url, {"pain": 2}, format="json").status_code == 201
+    writes = [q["sql"] for q in queries if not (q["sql"] or "").startswith("SELECT")]
+    assert len(writes) == 1, writes and writes[0].startswith("WITH w0 AS (INSERT INTO")
+    assert Recovery.objects.get(workout=workout).evaluation_due_at is not None

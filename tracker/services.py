@@ -16,12 +16,18 @@ def save_log(workout, logged_on, fields):
     One upsert, decided by the database's unique (workout, logged_on) constraint, so
     concurrent or replayed PUTs of the same day land on one row. The row's id comes back:
     the freshly minted one when the row is new, the existing one when it was replaced.
+    What receivers of logs_changed write commits with it, in the same statement on PostgreSQL.
     """
     log = PainLog(workout=workout, logged_on=logged_on, **fields)
     minted_id = log.id
-    with transaction.atomic():
-        log.id = upsert_returning_pk(log, unique=("workout", "logged_on"), keep=LOG_KEPT_ON_REPLACE)
-        logs_changed.send(sender=PainLog, workout_ids=[workout.pk])
+    companions = []
+    logs_changed.send(sender=PainLog, workout_ids=[workout.pk], companions=companions)
+    log.id = upsert_returning_pk(
+        log, unique=("workout", "logged_on"), keep=LOG_KEPT_ON_REPLACE, with_statements=[c[:2] for c in companions]
+    )
+    for companion in companions:
+        if companion.on_commit is not None:
+            transaction.on_commit(companion.on_commit)  # at once, unless a caller's transaction is open
     return log, log.id == minted_id
 
 
