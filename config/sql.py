@@ -309,16 +309,20 @@ class Compiled:
             queryset = self.build()
             compiler = queryset.query.get_compiler(using=queryset.db)
             sql, params = compiler.as_sql()
-            cached = (compiler, sql, tuple(params))
+            # What results_iter would work out on every call: each column's converters.
+            converters = compiler.get_converters([s[0] for s in compiler.select[0 : compiler.col_count]])
+            cached = (compiler, sql, tuple(params), converters)
             setattr(self._local, connection.vendor, cached)
         return cached
 
     def rows(self, **values):
-        compiler, sql, params = self._compiled()
+        compiler, sql, params, converters = self._compiled()
         bound = [
             p.output_field.get_db_prep_value(values[p.name], connection) if isinstance(p, Param) else p for p in params
         ]
         with _prepared_cursor() as cursor:
             cursor.execute(sql, bound)
             fetched = cursor.fetchall()
-        return list(compiler.results_iter(results=[fetched], tuple_expected=True))
+        if not converters:
+            return fetched
+        return [tuple(row) for row in compiler.apply_converters(fetched, converters)]
