@@ -34,6 +34,7 @@ run prepared on PostgreSQL: parsed and planned once per connection, then only ex
 """
 
 import contextlib
+import functools
 import threading
 
 from django.db import connection, models, transaction
@@ -55,9 +56,15 @@ def _plain(field):
 
 def _prep(fields, row):
     return [
-        value if value is None or _plain(field) else field.get_db_prep_save(value, connection)
-        for field, value in zip(fields, row, strict=True)
+        value if value is None or prep is None else prep(value, connection)
+        for prep, value in zip(_preparers(tuple(fields), connection.vendor), row, strict=True)
     ]
+
+
+@functools.cache
+def _preparers(fields, vendor):
+    """Each field's get_db_prep_save, or None where the driver takes the value as it is."""
+    return [None if _plain(field) else field.get_db_prep_save for field in fields]
 
 
 def _derived_table(fields, rows):

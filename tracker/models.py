@@ -106,7 +106,9 @@ class PainLog(models.Model):
     """How the back feels on one local day after one workout; at most one per day."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    workout = models.ForeignKey(Workout, on_delete=models.CASCADE, related_name="logs")
+    # No index of its own: the unique (workout, logged_on) index leads with it and serves every
+    # lookup by workout, so a new log writes one index fewer.
+    workout = models.ForeignKey(Workout, on_delete=models.CASCADE, related_name="logs", db_index=False)
     logged_on = models.DateField(help_text="The user's local date the log is for.")
     pain = models.PositiveSmallIntegerField(help_text="0-10 numeric rating scale.")
     locations = models.JSONField(default=list, blank=True)
