@@ -3,14 +3,14 @@
 Seeds a fresh PostgreSQL database `rebound_bench_api` (recreated; Redis db 3 flushed): 300
 users, each with 12 weeks of history (3-4 workouts a week, logs on days 0-4 after most of
 them, a few painful weeks). Then runs gunicorn (DEBUG=0, as in production) and 16 concurrent
-keep-alive clients for a fixed time against
+keep-alive clients for a fixed time (in rounds taking turns) against
   floor:   GET /api/v1/me/  (token auth + a tiny serializer: the cheapest authenticated DRF call)
   log PUT: PUT /api/v1/workouts/{id}/logs/{day}/ over every user's recent workouts
            (validation, upsert, evaluation flag, triage, the evaluation's publish)
 and prints requests/s, p50 and p99 for each, and the ratio. Target: log PUT >= 70 % of the floor.
 Last, a per-stage breakdown of one PUT measured in this process (the same view, no HTTP).
 
-    .venv/bin/python bench/api_log.py [--seconds 10] [--clients 16] [--workers 4] [--users 300]
+    .venv/bin/python bench/api_log.py [--seconds 15] [--rounds 3] [--clients 16] [--workers 4] [--users 300]
 """
 
 import argparse
@@ -103,8 +103,10 @@ def seed(n_users, rng):
     return {pk: value for pk, value in recent.items() if value[1]}, today
 
 
-def load(port, clients, seconds, make_request):
-    latencies, errors = [], []
+def load(port, clients, seconds, make_request, latencies=None, errors=None):
+    """Run `clients` keep-alive clients for `seconds`; add to latencies and errors; return the elapsed time."""
+    latencies = [] if latencies is None else latencies
+    errors = [] if errors is None else errors
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
@@ -130,8 +132,11 @@ def load(port, clients, seconds, make_request):
         t.start()
     for t in threads:
         t.join()
-    elapsed = time.monotonic() - started
-    latencies.sort()
+    return time.monotonic() - started
+
+
+def summary(latencies, errors, elapsed):
+    latencies = sorted(latencies)
     return {
         "rps": len(latencies) / elapsed,
         "p50": statistics.median(latencies) * 1000,
@@ -225,7 +230,8 @@ def put_request(rng, workouts, today):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--seconds", type=float, default=15, help="per endpoint, over all rounds")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--users", type=int, default=300)
@@ -248,15 +254,23 @@ def main():
         path, body = put_request(client_rngs[index], workouts, today)
         return "PUT", path, body, {"Authorization": f"Token {token}", "Content-Type": "application/json"}
 
+    endpoints = {"floor (GET /me/)": floor, "log PUT": log_put}
+    measured = {name: ([], [], 0.0) for name in endpoints}
     proc, port = start_gunicorn({"DATABASE_URL": database_url, **ENV}, args.workers)
     try:
-        load(port, args.clients, 2, floor)  # warm-up
-        results = {"floor (GET /me/)": load(port, args.clients, args.seconds, floor)}
-        load(port, args.clients, 2, log_put)
-        results["log PUT"] = load(port, args.clients, args.seconds, log_put)
+        for make_request in endpoints.values():
+            load(port, args.clients, 2, make_request)  # warm-up
+        # Rounds taking turns, so a drift in the machine's speed (a neighbour on the host, the
+        # clients' share of the workers) weighs on both endpoints alike.
+        for _ in range(args.rounds):
+            for name, make_request in endpoints.items():
+                latencies, errors, elapsed = measured[name]
+                elapsed += load(port, args.clients, args.seconds / args.rounds, make_request, latencies, errors)
+                measured[name] = (latencies, errors, elapsed)
     finally:
         proc.terminate()
         proc.wait()
+    results = {name: summary(*values) for name, values in measured.items()}
 
     print(f"database: {database_url.split('@')[-1]}  users: {len(users)}  clients: {args.clients}  "
           f"gunicorn workers: {args.workers}")  # fmt: skip
