@@ -9,7 +9,6 @@ one alert per new (workout, reason) and stores the results (recovery.state). A b
 constant number of queries whatever its size.
 """
 
-import dataclasses
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
@@ -44,7 +43,7 @@ from tracker.models import PainLog, Workout
 
 log = logging.getLogger(__name__)
 
-LOG_FACT_FIELDS = [f.name for f in dataclasses.fields(LogFacts)]
+LOG_FACT_FIELDS = list(LogFacts._fields)
 
 
 @dataclass(frozen=True)
@@ -321,8 +320,9 @@ def read_for_evaluation(workout_ids):
         "LEFT JOIN recovery_recovery r ON r.workout_id = l.workout_id",
         pk_field, ids, log_fields,
     )  # fmt: skip
-    for workout_id, *fields in rows:
-        logs[workout_id].append(LogFacts(*fields))
+    make = LogFacts._make
+    for row in rows:
+        logs[row[0]].append(make(row[1:]))
     return list(workouts.values()), logs, alert_reasons
 
 

@@ -7,6 +7,7 @@ the level and the episode's dates.
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from config.dates import shift
 from recovery.levels import Level, Reason
@@ -24,8 +25,10 @@ SHARP_QUALITIES = frozenset({"sharp", "shooting"})
 SEE_SOON = frozenset({Reason.WORSE_AT_REST, Reason.NUMBNESS_TINGLING, Reason.WORSENING_PAIN})
 
 
-@dataclass(frozen=True)
-class LogFacts:
+class LogFacts(NamedTuple):
+    """One day's log as the rules read it. A tuple: a sweep builds 100,000 of them straight from
+    rows (LogFacts._make), at a fifth of a frozen dataclass's cost."""
+
     logged_on: datetime.date
     pain: int
     quality: str = ""

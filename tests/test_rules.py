@@ -1,6 +1,5 @@
 """The flagging rules, row by row as product.md states them (pure: no database)."""
 
-import dataclasses
 import datetime
 
 import pytest
@@ -162,7 +161,7 @@ def closing(day, hour=12):
 
 
 def saved(log_facts, day, hour):
-    return dataclasses.replace(log_facts, updated_at=at(day, hour))
+    return log_facts._replace(updated_at=at(day, hour))
 
 
 # Episode: open from its first log with pain >= 1 until logs on two consecutive calendar
