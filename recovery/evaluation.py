@@ -326,11 +326,15 @@ def read_for_evaluation(workout_ids):
     return list(workouts.values()), logs, alert_reasons
 
 
-def evaluate_workouts(workout_ids):
+def evaluate_workouts(workout_ids, ripple=None):
     """Assess these workouts, record new alerts, store the results; return the new alerts' ids.
 
     Safe to run twice or concurrently: alerts are insert-or-ignore on (workout, reason),
     and results are stored only where the workout is still as read (recovery.state).
+
+    The user's other workouts whose recurring_pain a change here may turn are flagged due with
+    the results, then evaluated at once; or, given `ripple` (a dict, the sweep's), added to it
+    for the caller to evaluate later, once each however many batches touch them.
     """
     now = timezone.now()
     workouts, logs, open_alert_reasons = read_for_evaluation(workout_ids)
@@ -349,8 +353,9 @@ def evaluate_workouts(workout_ids):
         later = workouts_counting(changed_painful, exclude=[w.pk for w in workouts], only_painful_or_due=True)
         if later:
             mark_due(later, now)
-    if later:
-        # Their own logs did not change, so their peak pain cannot: no further ripple.
+    if later and ripple is not None:
+        ripple.update(dict.fromkeys(later))
+    elif later:
         new_alert_ids += evaluate_workouts(later)
     return new_alert_ids
 
@@ -383,25 +388,47 @@ def run_sweep(batch_size=500, progress=None):
     """Evaluate every due workout in batches; return (workouts evaluated, alerts raised).
 
     A run takes the workouts flagged before it started, once each, so a workout that keeps
-    changing cannot hold it forever; what is flagged later waits for the next run.
+    changing cannot hold it forever; what is flagged later waits for the next run. The ripple
+    (workouts whose recurring_pain the run's changes may turn, flagged due as they are found)
+    is evaluated after the batches, each workout once: evaluated batch by batch, the same
+    workouts were read again for every batch holding another workout of their user's month
+    (bench/sweep.py: three evaluations a workout on a first sweep).
     """
     cutoff = timezone.now()
     evaluated = raised = 0
-    after = None
-    while batch := due_batch(batch_size, cutoff, after):
-        ids = [pk for _, pk in batch]
-        after = batch[-1]
+    ripple = {}
+
+    def evaluate(ids, found):
+        nonlocal raised
         try:
-            raised += len(evaluate_workouts(ids))
+            raised += len(evaluate_workouts(ids, found))
         except Exception:
             # One bad row must not block the rest: retry the batch one by one, leave the
             # failures due (and logged) for the next run, and go on.
             for workout_id in ids:
                 try:
-                    raised += len(evaluate_workouts([workout_id]))
+                    raised += len(evaluate_workouts([workout_id], found))
                 except Exception:
                     log.exception("evaluating workout %s failed; it stays due", workout_id)
+
+    after = None
+    while batch := due_batch(batch_size, cutoff, after):
+        ids = [pk for _, pk in batch]
+        after = batch[-1]
+        evaluate(ids, ripple)
         evaluated += len(ids)
         if progress:
             progress(len(ids))
+    # A workout's painful status changes once per change of its logs, so this ends.
+    while ripple:
+        ids = list(ripple)
+        ripple.clear()
+        coming = set(ids)
+        for start in range(0, len(ids), batch_size):
+            chunk = ids[start : start + batch_size]
+            coming.difference_update(chunk)
+            found = {}
+            evaluate(chunk, found)
+            # Those still to come in this round will read what this chunk changed anyway.
+            ripple.update((pk, None) for pk in found if pk not in coming)
     return evaluated, raised

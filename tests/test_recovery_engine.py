@@ -145,6 +145,33 @@ def test_the_ripple_re_evaluates_only_later_workouts_whose_answer_can_change(api
     assert evaluated == [{early.pk}, {painful.pk, pending.pk}]
 
 
+def test_a_sweep_evaluates_its_ripple_after_its_batches_once_each(api, patient, monkeypatch):
+    first, second, middle, late = (
+        WorkoutFactory(owner=patient, performed_on=TODAY - datetime.timedelta(days=n)) for n in (15, 20, 10, 2)
+    )
+    for w in (middle, late):
+        PainLogFactory(workout=w, logged_on=w.performed_on, pain=6)
+    evaluate_workouts([middle.pk, late.pk])
+    # Two due workouts turning painful, in two batches (first flagged first): each batch's
+    # ripple holds middle and late.
+    PainLogFactory(workout=first, logged_on=first.performed_on, pain=5)
+    with time_machine.travel(NOW + datetime.timedelta(minutes=1), tick=False):
+        PainLogFactory(workout=second, logged_on=second.performed_on, pain=5)
+    evaluated = []
+    original = evaluation.assess
+    monkeypatch.setattr(evaluation, "assess", lambda ws, *a: evaluated.extend(w.pk for w in ws) or original(ws, *a))
+    with time_machine.travel(NOW + datetime.timedelta(minutes=5)):
+        assert run_sweep(batch_size=1) == (2, 2)  # recurring_pain for middle and late
+    # Evaluated after each batch, middle and late were read twice; after the batches, once.
+    assert evaluated[:2] == [first.pk, second.pk]
+    assert evaluated.count(middle.pk) == evaluated.count(late.pk) == 1
+    assert set(Alert.objects.filter(reason="recurring_pain").values_list("workout_id", flat=True)) == {
+        middle.pk,
+        late.pk,
+    }
+    assert [due_at(w) for w in (first, second, middle, late)] == [None] * 4
+
+
 def test_moving_a_workout_re_evaluates_its_neighbours(api, patient):
     first, second, third = (
         WorkoutFactory(owner=patient, performed_on=TODAY - datetime.timedelta(days=n)) for n in (40, 10, 2)
