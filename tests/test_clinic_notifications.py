@@ -11,10 +11,11 @@ from clinic.physio_alerts import notify_physios
 from notifications import delivery
 from notifications.models import Channel, Delivery, Kind, Notification, Status, Urgency
 from recovery.levels import Reason
+from recovery.models import Alert
 from tests import clinic_helpers
 from tests.clinic_helpers import link
 from tests.conftest import client_for
-from tests.factories import PhysioFactory, UserFactory
+from tests.factories import PhysioFactory, UserFactory, WorkoutFactory
 from tests.notification_helpers import deliveries, raise_alert, subscribe
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
@@ -64,6 +65,19 @@ def test_replays_do_not_duplicate(patient, care_link):
     assert notify_physios([alert.pk]) == []
     assert notify_physios([alert.pk, alert.pk]) == []
     assert physio_notifications(alert).count() == 1
+
+
+def test_only_the_alerts_asked_for_are_told_even_with_others_between_them(patient, care_link):
+    # notify_physios reads the range of the ids asked for: an alert inside it but not asked for
+    # (another statement's) is left to its own announcement.
+    workout = WorkoutFactory(owner=patient)
+    reasons = (Reason.CAUDA_EQUINA, Reason.RADIATING_PAIN, Reason.NUMBNESS_TINGLING)
+    first, between, last = Alert.objects.bulk_create(
+        Alert(workout=workout, reason=r.value, level=int(r.level), message="m") for r in reasons
+    )
+    assert len(notify_physios([last.pk, first.pk])) == 2
+    assert physio_notifications(first).exists() and physio_notifications(last).exists()
+    assert not physio_notifications(between).exists()
 
 
 def test_a_see_doctor_alert_waits_for_the_physios_quiet_hours(patient, physio, care_link, frozen_now):
