@@ -35,6 +35,7 @@ run prepared on PostgreSQL: parsed and planned once per connection, then only ex
 
 import contextlib
 import functools
+import json
 import threading
 
 from django.db import connection, models, transaction
@@ -71,12 +72,20 @@ def _derived_table(fields, rows):
     """(WITH clause, table, params): a table v (c0, c1, ...) holding `rows`, typed as `fields`."""
     names = ", ".join(f"c{i}" for i in range(len(fields)))
     if connection.vendor == "postgresql":
-        columns = []
+        columns, arrays = [], []
         for field, column in zip(fields, zip(*rows, strict=True), strict=True):
-            prep = None if _plain(field) else field.get_db_prep_save
-            columns.append([v if v is None or prep is None else prep(v, connection) for v in column])
-        arrays = ", ".join(f"CAST(%b AS {field.db_type(connection)}[])" for field in fields)
-        return "", f"(SELECT * FROM unnest({arrays})) AS v ({names})", columns
+            array = f"CAST(%b AS {field.db_type(connection)}[])"
+            if isinstance(field, models.JSONField):
+                # As JSON text, cast by the database: the field's preparation (a Jsonb wrapper
+                # per value, dumped by the driver) cost more than the rest of the column.
+                dumps = functools.partial(json.dumps, cls=field.encoder)
+                column = [None if v is None else dumps(v) for v in column]
+                array = f"CAST(CAST(%b AS text[]) AS {field.db_type(connection)}[])"
+            elif not _plain(field):
+                column = [v if v is None else field.get_db_prep_save(v, connection) for v in column]
+            columns.append(list(column))
+            arrays.append(array)
+        return "", f"(SELECT * FROM unnest({', '.join(arrays)})) AS v ({names})", columns
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
     params = [param for row in rows for param in _prep(fields, row)]
     return f"WITH v ({names}) AS (VALUES {', '.join([row_sql] * len(rows))}) ", "v", params
