@@ -208,9 +208,15 @@ def select_for_keys(select, key_field, keys, fields):
     One statement for any number of keys: on PostgreSQL the keys travel as one array bound on
     the server, so neither the driver nor Django parses a placeholder per key.
     """
+    return select_for_rows(select, [key_field], [(key,) for key in keys], fields)
+
+
+def select_for_rows(select, key_fields, keys, fields):
+    """select_for_keys with keys of several columns: `{keys}` is a table v (c0, c1, ...) of the
+    tuples `keys`, typed as key_fields."""
     if not keys:
         return []
-    with_clause, source, params = _derived_table([key_field], [(key,) for key in keys])
+    with_clause, source, params = _derived_table(key_fields, keys)
     converters = []
     for i, field in enumerate(fields):
         column = field.get_col("v")

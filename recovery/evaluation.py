@@ -19,7 +19,7 @@ from django.db.models import Exists, F, Min, OuterRef
 from django.utils import timezone
 
 from config.dates import shift
-from config.sql import Compiled, Param, insert_ignoring_conflicts, select_for_keys
+from config.sql import Compiled, Param, insert_ignoring_conflicts, select_for_keys, select_for_rows
 from recovery.levels import Reason
 from recovery.messages import message_for, triage_message
 from recovery.models import Alert, Recovery
@@ -207,27 +207,36 @@ PAINFUL_OF_ONE = Compiled(
 )
 
 
-def _painful_workouts(owner_ids, start, end):
-    """{owner id: [(workout id, PainfulWorkout)]} of workouts with a log of pain >= 5."""
-    if len(owner_ids) == 1:  # a log PUT, a task for one user: the query compiled once
-        (owner_id,) = owner_ids
+def _painful_workouts(windows):
+    """{owner id: [(workout id, PainfulWorkout)]}: the owners' workouts with a log of pain >= 5
+    performed in the 30 days up to any of `windows`, (owner id, date)s."""
+    windows = set(windows)
+    owners = {owner_id for owner_id, _ in windows}
+    if len(owners) == 1:  # a log PUT, a task for one user: the query compiled once
+        (owner_id,) = owners
+        start, end = shift(min(day for _, day in windows), -WINDOW_DAYS), max(day for _, day in windows)
         rows = PAINFUL_OF_ONE.rows(owner_id=owner_id, start=start, end=end)
         return {owner_id: [(pk, PainfulWorkout(performed_on, first)) for pk, performed_on, first in rows]}
-    rows = (
-        PainLog.objects.filter(
-            workout__owner_id__in=owner_ids,
-            workout__performed_on__range=(start, end),
-            pain__gte=RECURRING_PAIN,
-        )
-        .order_by()
-        .values("workout__owner_id", "workout_id", "workout__performed_on")
-        .annotate(painful_from=Min("logged_on"))
-        .values_list("workout__owner_id", "workout_id", "workout__performed_on", "painful_from")
+    owner, performed_on = _field(Workout, "owner"), _field(Workout, "performed_on")
+    # Many users (a sweep's batch): each window read on its own through the (owner, date) index,
+    # each workout's painful logs through its (workout, day) index. One span over the whole
+    # batch's dates read every workout of the batch's users, and the painful logs of all users
+    # by a scan: a cost growing with the table, not the batch (bench/sweep.py, 100k workouts).
+    rows = select_for_rows(
+        "SELECT w.owner_id, w.id, w.performed_on, "
+        f"(SELECT MIN(l.logged_on) FROM {PainLog._meta.db_table} l "
+        f"WHERE l.workout_id = w.id AND l.pain >= {int(RECURRING_PAIN)}) "
+        f"FROM {{keys}} JOIN {Workout._meta.db_table} w "
+        "ON w.owner_id = v.c0 AND w.performed_on >= v.c1 AND w.performed_on <= v.c2",
+        [owner, performed_on, performed_on],
+        [(owner_id, shift(day, -WINDOW_DAYS), day) for owner_id, day in windows],
+        [owner, _field(Workout, "id"), performed_on, _field(PainLog, "logged_on")],
     )
-    by_owner = defaultdict(list)
+    by_owner = defaultdict(dict)  # windows overlap: a workout once
     for owner_id, workout_id, performed_on, painful_from in rows:
-        by_owner[owner_id].append((workout_id, PainfulWorkout(performed_on, painful_from)))
-    return by_owner
+        if painful_from is not None:
+            by_owner[owner_id][workout_id] = PainfulWorkout(performed_on, painful_from)
+    return {owner_id: list(found.items()) for owner_id, found in by_owner.items()}
 
 
 def assess(workouts, logs=None, open_alert_reasons=None):
@@ -247,11 +256,7 @@ def assess(workouts, logs=None, open_alert_reasons=None):
     painful = [w for w in workouts if (facts[w.pk].peak_pain or 0) >= RECURRING_PAIN]
     others = {}
     if painful:
-        others = _painful_workouts(
-            {w.owner_id for w in painful},
-            shift(min(w.performed_on for w in painful), -WINDOW_DAYS),
-            max(w.performed_on for w in painful),
-        )
+        others = _painful_workouts((w.owner_id, w.performed_on) for w in painful)
     return {
         w.pk: Assessment(
             facts[w.pk],

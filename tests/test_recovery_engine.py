@@ -128,6 +128,22 @@ def test_recurring_pain_reaches_later_workouts_when_an_earlier_one_changes(api, 
     assert list(Alert.objects.filter(reason="recurring_pain").values_list("workout_id", flat=True)) == [late.pk]
 
 
+def test_recurring_pain_counts_each_users_own_painful_workouts_in_one_evaluation_of_many(patient):
+    # One evaluation over several users (a sweep's batch): each counts their own month only.
+    other = UserFactory()
+
+    def painful(owner, days_ago):
+        w = WorkoutFactory(owner=owner, performed_on=TODAY - datetime.timedelta(days=days_ago))
+        PainLogFactory(workout=w, logged_on=w.performed_on, pain=6)
+        return w
+
+    mine = [painful(patient, n) for n in (2, 9, 16)]  # three in a month: the latest recurs
+    too_old = [painful(other, n) for n in (2, 9)] + [painful(other, 45)]  # the third is 43 days earlier
+    evaluate_workouts([w.pk for w in (*mine, *too_old)])
+    recurring = set(Alert.objects.filter(reason="recurring_pain").values_list("workout_id", flat=True))
+    assert recurring == {mine[0].pk}
+
+
 def test_the_ripple_re_evaluates_only_later_workouts_whose_answer_can_change(api, patient, monkeypatch):
     early, calm, painful, pending = (
         WorkoutFactory(owner=patient, performed_on=TODAY - datetime.timedelta(days=n)) for n in (20, 10, 8, 2)
