@@ -13,7 +13,8 @@ class Alert(models.Model):
     Later edits of a log never delete or downgrade an alert; a person resolves it.
     """
 
-    workout = models.ForeignKey("tracker.Workout", on_delete=models.CASCADE, related_name="alerts")
+    # No index of its own: the unique (workout, reason) index leads with it.
+    workout = models.ForeignKey("tracker.Workout", on_delete=models.CASCADE, related_name="alerts", db_index=False)
     reason = models.CharField(max_length=32, choices=Reason.choices())
     level = models.PositiveSmallIntegerField(choices=Level.choices())
     message = models.TextField()

@@ -7,13 +7,11 @@
 - close_by_user: the user marks the episode recovered.
 """
 
-from collections import defaultdict
-
 from django.db.models import Q
 from django.utils import timezone
 
 from config.dates import shift
-from config.sql import update_where_unchanged, upsert_rows, upsert_rows_statement
+from config.sql import select_for_rows, update_where_unchanged, upsert_rows, upsert_rows_statement
 from recovery.levels import Level
 from recovery.models import Recovery
 from recovery.rules import RECURRING_PAIN, RECURRING_WINDOW_DAYS
@@ -52,29 +50,32 @@ def workouts_counting(owner_dates, exclude=(), only_painful_or_due=False):
     recurring_pain holds only for a workout with a log of pain >= 5, so a workout evaluated
     since its logs last changed (not due) whose stored peak pain is below 5 is left out.
     A due one stays in (it may be under evaluation right now with what it read before).
+
+    Each (owner, date)'s month is read on its own through the (owner, date) index: one span
+    over a sweep batch's dates read every workout of the batch's users (bench/sweep.py).
     """
-    windows = defaultdict(list)
-    for owner_id, performed_on in owner_dates:
-        windows[owner_id].append((performed_on, shift(performed_on, WINDOW_DAYS)))
+    windows = {(owner_id, performed_on, shift(performed_on, WINDOW_DAYS)) for owner_id, performed_on in owner_dates}
     if not windows:
         return []
-    workouts = Workout.objects.filter(
-        owner_id__in=list(windows),
-        performed_on__gte=min(start for spans in windows.values() for start, _ in spans),
-        performed_on__lte=max(end for spans in windows.values() for _, end in spans),
-    )
+    workout, recovery = Workout._meta, Recovery._meta
+    condition = ""
     if only_painful_or_due:
-        workouts = workouts.filter(
-            Q(recovery__evaluation_due_at__isnull=False) | Q(recovery__peak_pain__gte=RECURRING_PAIN)
+        condition = (
+            f" JOIN {recovery.db_table} r ON r.workout_id = w.id"
+            f" WHERE r.evaluation_due_at IS NOT NULL OR r.peak_pain >= {int(RECURRING_PAIN)}"
         )
+    performed_on = workout.get_field("performed_on")
+    rows = select_for_rows(
+        f"SELECT DISTINCT w.id FROM {{keys}} JOIN {workout.db_table} w "
+        f"ON w.owner_id = v.c0 AND w.performed_on >= v.c1 AND w.performed_on <= v.c2{condition}",
+        [workout.get_field("owner"), performed_on, performed_on],
+        sorted(windows),
+        [workout.pk],
+    )
     # `exclude` (a sweep's whole batch) is left out here: as a NOT IN list of a thousand keys it
     # cost more to send and parse than the rows it removes.
     exclude = set(exclude)
-    return [
-        pk
-        for pk, owner_id, performed_on in workouts.order_by().values_list("pk", "owner_id", "performed_on")
-        if pk not in exclude and any(start <= performed_on <= end for start, end in windows[owner_id])
-    ]
+    return [pk for (pk,) in rows if pk not in exclude]
 
 
 def store_results(rows):
