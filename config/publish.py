@@ -15,7 +15,6 @@ import logging
 import os
 import queue
 import threading
-import time
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +34,7 @@ class Publisher:
         self._lock = threading.Lock()
         self._pid = None
         self._queue = None
+        self._hurry = None  # set: stop lingering (a flush, a task that may not wait)
 
     def submit(self, task, args, merge=False):
         """Queue `task.apply_async(args)`; never blocks, never raises. With `merge`, args is
@@ -44,6 +44,8 @@ class Publisher:
             pending.put_nowait((task, args, merge))
         except queue.Full:
             log.warning("publish backlog full: %s%s left to the periodic sweep", task.name, args)
+        if not merge:
+            self._hurry.set()
 
     def flush(self, timeout=10.0):
         """Wait until every task submitted so far was published or given up (tests, shutdown)."""
@@ -51,6 +53,7 @@ class Publisher:
             return True
         done = threading.Event()
         self._queue.put((None, done, False))
+        self._hurry.set()
         return done.wait(timeout)
 
     def _start(self):
@@ -58,15 +61,17 @@ class Publisher:
         if self._pid != os.getpid():
             with self._lock:
                 if self._pid != os.getpid():
-                    self._queue = queue.Queue(BACKLOG)
-                    threading.Thread(target=self._run, args=(self._queue,), name="publisher", daemon=True).start()
+                    self._queue, self._hurry = queue.Queue(BACKLOG), threading.Event()
+                    threading.Thread(
+                        target=self._run, args=(self._queue, self._hurry), name="publisher", daemon=True
+                    ).start()
                     self._pid = os.getpid()
         return self._queue
 
     @classmethod
-    def _run(cls, pending):
+    def _run(cls, pending, hurry):
         while True:
-            batch = cls._gather(pending)
+            batch = cls._gather(pending, hurry)
             merged = {}  # task: {id: None}
             for task, args, merge in batch:
                 if task is not None and merge:
@@ -82,20 +87,22 @@ class Publisher:
                     done.set()  # a flush marker: everything submitted before it is handled
 
     @staticmethod
-    def _gather(pending):
+    def _gather(pending, hurry):
         """The next submission, and those arriving within LINGER_SECONDS if it may be merged
-        (a flush marker ends the wait)."""
+        (a flush or a task that may not wait ends the wait early).
+
+        It sleeps through the linger and then takes what came: waking for each submission (a
+        log PUT's) cost the request threads a switch of the GIL apiece."""
         batch = [pending.get()]
-        deadline = time.monotonic() + LINGER_SECONDS
-        while batch[-1][0] is not None and batch[-1][2]:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                break
+        task, _, merge = batch[0]
+        if task is not None and merge:
+            hurry.wait(LINGER_SECONDS)
+        hurry.clear()
+        while True:
             try:
-                batch.append(pending.get(timeout=remaining))
+                batch.append(pending.get_nowait())
             except queue.Empty:
-                break
-        return batch
+                return batch
 
     @staticmethod
     def _publish(task, args):
