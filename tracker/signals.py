@@ -2,7 +2,8 @@
 
 Tracker knows nothing of what listens (recovery re-evaluates; later apps may remind).
 Each signal is sent inside the transaction that makes the change, so a receiver that
-writes to the database commits or rolls back with it.
+writes to the database commits or rolls back with it; save_log's logs_changed comes just
+before its write instead, and receivers hand it theirs to run with it (`companions`, below).
 """
 
 from collections.abc import Callable
