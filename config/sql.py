@@ -55,10 +55,14 @@ def _plain(field):
     return isinstance(field, PLAIN_ON_POSTGRESQL if connection.vendor == "postgresql" else PLAIN)
 
 
-def _prep(fields, row):
+def _prep_rows(fields, rows):
+    """The values of every row, prepared as each field prepares them, in one list (the order of
+    a VALUES list's placeholders). The preparers are looked up once, not once per row."""
+    preparers = _preparers(tuple(fields), connection.vendor)
     return [
         value if value is None or prep is None else prep(value, connection)
-        for prep, value in zip(_preparers(tuple(fields), connection.vendor), row, strict=True)
+        for row in rows
+        for prep, value in zip(preparers, row, strict=True)
     ]
 
 
@@ -87,7 +91,7 @@ def _derived_table(fields, rows):
             arrays.append(array)
         return "", f"(SELECT * FROM unnest({', '.join(arrays)})) AS v ({names})", columns
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    params = [param for row in rows for param in _prep(fields, row)]
+    params = _prep_rows(fields, rows)
     return f"WITH v ({names}) AS (VALUES {', '.join([row_sql] * len(rows))}) ", "v", params
 
 
@@ -146,7 +150,7 @@ def upsert_returning_pk(instance, unique, keep, with_statements=()):
     for field in fields:
         field.pre_save(instance, add=True)  # auto_now / auto_now_add timestamps
     sql = _upsert_one_sql(model, tuple(unique), tuple(keep), connection.vendor)
-    params = _prep(fields, [getattr(instance, f.attname) for f in fields])
+    params = _prep_rows(fields, [[getattr(instance, f.attname) for f in fields]])
     with_statements = list(with_statements)
     if with_statements and connection.vendor == "postgresql":
         clauses = ", ".join(f"w{i} AS ({statement})" for i, (statement, _) in enumerate(with_statements))
@@ -297,7 +301,7 @@ def upsert_rows_statement(model, field_names, rows, unique, update):
             f"ON CONFLICT ({', '.join(qn(model._meta.get_field(name).column) for name in unique)}) DO UPDATE SET "
             + ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in (model._meta.get_field(n).column for n in update))
         )
-    return sql, [param for row in rows for param in _prep(fields, row)]
+    return sql, _prep_rows(fields, rows)
 
 
 _UPSERT_SQL = {}
