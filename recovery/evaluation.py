@@ -19,7 +19,7 @@ from django.db.models import Exists, F, Min, OuterRef
 from django.utils import timezone
 
 from config.dates import shift
-from config.sql import Compiled, Param, insert_ignoring_conflicts, select_for_keys, select_for_rows
+from config.sql import Compiled, Param, insert_ignoring_conflicts, select_for_keys
 from recovery.levels import Reason
 from recovery.messages import message_for, triage_message
 from recovery.models import Alert, Recovery
@@ -37,7 +37,7 @@ from recovery.rules import (
     reasons_for,
 )
 from recovery.signals import alerts_raised
-from recovery.state import WINDOW_DAYS, due_batch, mark_due, store_results, workouts_counting
+from recovery.state import WINDOW_DAYS, due_batch, mark_due, store_results, workouts_counting, workouts_in_windows
 from tracker.access import owned_workouts
 from tracker.models import PainLog, Workout
 
@@ -217,20 +217,19 @@ def _painful_workouts(windows):
         start, end = shift(min(day for _, day in windows), -WINDOW_DAYS), max(day for _, day in windows)
         rows = PAINFUL_OF_ONE.rows(owner_id=owner_id, start=start, end=end)
         return {owner_id: [(pk, PainfulWorkout(performed_on, first)) for pk, performed_on, first in rows]}
-    owner, performed_on = _field(Workout, "owner"), _field(Workout, "performed_on")
-    # Many users (a sweep's batch): each window read on its own through the (owner, date) index,
-    # each workout's painful logs through its (workout, day) index. One span over the whole
-    # batch's dates read every workout of the batch's users, and the painful logs of all users
-    # by a scan: a cost growing with the table, not the batch (bench/sweep.py, 100k workouts).
-    rows = select_for_rows(
-        "SELECT w.owner_id, w.id, w.performed_on, "
-        f"(SELECT MIN(l.logged_on) FROM {PainLog._meta.db_table} l "
-        f"WHERE l.workout_id = w.id AND l.pain >= {int(RECURRING_PAIN)}) "
-        f"FROM {{keys}} JOIN {Workout._meta.db_table} w "
-        "ON w.owner_id = v.c0 AND w.performed_on >= v.c1 AND w.performed_on <= v.c2",
-        [owner, performed_on, performed_on],
-        [(owner_id, shift(day, -WINDOW_DAYS), day) for owner_id, day in windows],
-        [owner, _field(Workout, "id"), performed_on, _field(PainLog, "logged_on")],
+    # Many users (a sweep's batch): each window read on its own (workouts_in_windows), each
+    # workout's painful logs through its (workout, day) index. One span over the batch's dates
+    # read the painful logs of all users by a scan: a cost growing with the table, not the batch.
+    rows = workouts_in_windows(
+        f"w.owner_id, w.id, w.performed_on, (SELECT MIN(l.logged_on) FROM {PainLog._meta.db_table} l "
+        f"WHERE l.workout_id = w.id AND l.pain >= {int(RECURRING_PAIN)})",
+        {(owner_id, shift(day, -WINDOW_DAYS), day) for owner_id, day in windows},
+        [
+            _field(Workout, "owner"),
+            _field(Workout, "id"),
+            _field(Workout, "performed_on"),
+            _field(PainLog, "logged_on"),
+        ],
     )
     by_owner = defaultdict(dict)  # windows overlap: a workout once
     for owner_id, workout_id, performed_on, painful_from in rows:

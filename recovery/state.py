@@ -50,32 +50,35 @@ def workouts_counting(owner_dates, exclude=(), only_painful_or_due=False):
     recurring_pain holds only for a workout with a log of pain >= 5, so a workout evaluated
     since its logs last changed (not due) whose stored peak pain is below 5 is left out.
     A due one stays in (it may be under evaluation right now with what it read before).
-
-    Each (owner, date)'s month is read on its own through the (owner, date) index: one span
-    over a sweep batch's dates read every workout of the batch's users (bench/sweep.py).
     """
     windows = {(owner_id, performed_on, shift(performed_on, WINDOW_DAYS)) for owner_id, performed_on in owner_dates}
-    if not windows:
-        return []
-    workout, recovery = Workout._meta, Recovery._meta
-    condition = ""
+    tail = ""
     if only_painful_or_due:
-        condition = (
-            f" JOIN {recovery.db_table} r ON r.workout_id = w.id"
+        tail = (
+            f" JOIN {Recovery._meta.db_table} r ON r.workout_id = w.id"
             f" WHERE r.evaluation_due_at IS NOT NULL OR r.peak_pain >= {int(RECURRING_PAIN)}"
         )
-    performed_on = workout.get_field("performed_on")
-    rows = select_for_rows(
-        f"SELECT DISTINCT w.id FROM {{keys}} JOIN {workout.db_table} w "
-        f"ON w.owner_id = v.c0 AND w.performed_on >= v.c1 AND w.performed_on <= v.c2{condition}",
-        [workout.get_field("owner"), performed_on, performed_on],
-        sorted(windows),
-        [workout.pk],
-    )
+    rows = workouts_in_windows("DISTINCT w.id", windows, [Workout._meta.pk], tail)
     # `exclude` (a sweep's whole batch) is left out here: as a NOT IN list of a thousand keys it
     # cost more to send and parse than the rows it removes.
     exclude = set(exclude)
     return [pk for (pk,) in rows if pk not in exclude]
+
+
+def workouts_in_windows(columns, windows, fields, tail=""):
+    """Rows of `columns` (SQL over the workouts `w`) for the workouts of each (owner id, first
+    day, last day) of `windows`, converted as `fields`; `tail` joins or filters further.
+
+    Each window is read on its own through the (owner, date) index: one span over a sweep
+    batch's dates read every workout of the batch's users (bench/sweep.py)."""
+    owner, performed_on = Workout._meta.get_field("owner"), Workout._meta.get_field("performed_on")
+    return select_for_rows(
+        f"SELECT {columns} FROM {{keys}} JOIN {Workout._meta.db_table} w "
+        f"ON w.owner_id = v.c0 AND w.performed_on >= v.c1 AND w.performed_on <= v.c2{tail}",
+        [owner, performed_on, performed_on],
+        sorted(windows),
+        fields,
+    )
 
 
 def store_results(rows):
