@@ -182,6 +182,10 @@ else:
         "processed_folder": str(BROKER_DIR / "processed"),
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
+        # How long an idle worker sleeps between looks at the queue folder (kombu's default is
+        # 1 s): a message waits at most this long, well inside a sweep's expiry even at the
+        # 1 s interval the beat tests use.
+        "polling_interval": 0.1,
     }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # A worker whose broker went away keeps trying to reconnect, for as long as it takes.
