@@ -22,7 +22,7 @@ VALUES list.
 - `select_for_keys`: a raw SELECT over a set of keys (a batch's workouts), its rows as plain
   tuples converted as the ORM would: the sweep reads 100,000 logs a run, and building them
   through a queryset (1,000 quoted placeholders, a model field's converters per value) cost
-  more than the database's work (bench/sweep.py).
+  more than the database's work (bench/sweep.py). `select_rows`: the same with plain parameters.
 - `upsert_rows`: one multi-row INSERT ... ON CONFLICT DO UPDATE, its SQL built once per shape;
   bulk_create(update_conflicts=True) compiles the statement anew on every call.
 - `Compiled`: an ORM query compiled to SQL once per thread, with `Param` markers where its
@@ -221,6 +221,12 @@ def select_for_rows(select, key_fields, keys, fields):
     if not keys:
         return []
     with_clause, source, params = _derived_table(key_fields, keys)
+    return select_rows(with_clause + select.format(keys=source), params, fields)
+
+
+def select_rows(sql, params, fields):
+    """Run `sql` with `params` (prepared already) and return its rows as tuples, converted as
+    select_for_keys converts them."""
     converters = []
     for i, field in enumerate(fields):
         column = field.get_col("v")
@@ -228,7 +234,7 @@ def select_for_rows(select, key_fields, keys, fields):
         if found:
             converters.append((i, found, column))
     with _rows_cursor() as cursor:
-        cursor.execute(with_clause + select.format(keys=source), params)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     if not converters:
         return rows

@@ -13,13 +13,14 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Exists, F, Min, OuterRef
 from django.utils import timezone
 
 from config.dates import shift
-from config.sql import Compiled, Param, insert_ignoring_conflicts, select_for_keys
+from config.sql import Compiled, Param, insert_ignoring_conflicts, select_for_keys, select_rows
 from recovery.levels import Reason
 from recovery.messages import message_for, triage_message
 from recovery.models import Alert, Recovery
@@ -37,7 +38,15 @@ from recovery.rules import (
     reasons_for,
 )
 from recovery.signals import alerts_raised
-from recovery.state import WINDOW_DAYS, due_batch, mark_due, store_results, workouts_counting, workouts_in_windows
+from recovery.state import (
+    STORED_FIELDS,
+    WINDOW_DAYS,
+    mark_due,
+    mark_evaluated,
+    store_results,
+    workouts_counting,
+    workouts_in_windows,
+)
 from tracker.access import owned_workouts
 from tracker.models import PainLog, Workout
 
@@ -96,20 +105,19 @@ class Assessment:
         latest = self.facts.through(day).latest
         return DayView(latest.pain if latest else None, self.reasons | self.alert_reasons)
 
-    def results(self, now):
-        """The stored copy of this assessment (recovery.state.RESULT_FIELDS)."""
+    def stored_values(self):
+        """The stored copy of this assessment: values of recovery.state.STORED_FIELDS, in order."""
         latest = self.facts.latest
         opened_on, closed_on = self.episode
-        return {
-            "level": int(self.level),
-            "reasons": [reason.value for reason in ordered(self.reasons)],
-            "peak_pain": self.facts.peak_pain,
-            "last_log_on": latest.logged_on if latest else None,
-            "last_pain": latest.pain if latest else None,
-            "opened_on": opened_on,
-            "closed_on": closed_on,
-            "evaluated_at": now,
-        }
+        return (
+            int(self.level),
+            [reason.value for reason in ordered(self.reasons)],
+            self.facts.peak_pain,
+            latest.logged_on if latest else None,
+            latest.pain if latest else None,
+            opened_on,
+            closed_on,
+        )
 
 
 def assessable(workouts):
@@ -267,8 +275,7 @@ def assess(workouts, logs=None, open_alert_reasons=None):
     }
 
 
-@dataclass(frozen=True)
-class SweptWorkout:
+class SweptWorkout(NamedTuple):
     """A workout as the red-flag job reads it: what `assess` reads, and its stored state."""
 
     pk: object
@@ -277,44 +284,115 @@ class SweptWorkout:
     closed_by_user_on: object
     closed_by_user_at: object
     due: object  # evaluation_due_at as read: the guard of store_results
-    stored_peak_pain: int | None
+    stored: tuple | None  # its results as stored (STORED_FIELDS), None before its first evaluation
+    alerted: frozenset  # of Reason: every reason it has an alert for, resolved or not
+
+    @property
+    def stored_peak_pain(self):
+        return None if self.stored is None else self.stored[PEAK_PAIN]
 
 
 def _field(model, name):
     return model._meta.get_field(name)
 
 
-def _sweep_columns():
-    workout = [_field(Workout, n) for n in ("id", "owner", "performed_on")]
-    recovery = [_field(Recovery, n) for n in ("closed_by_user_on", "closed_by_user_at", "evaluation_due_at")]
-    log = [_field(PainLog, name) for name in LOG_FACT_FIELDS]
-    return workout + recovery + [_field(Recovery, "peak_pain")], [_field(PainLog, "workout"), *log]
+REASONS = {reason.value: reason for reason in Reason}
+PEAK_PAIN = STORED_FIELDS.index("peak_pain")
+
+
+def _alert_reasons(joined):
+    """(open, all): the Reasons of `joined`, a workout's alerts as _ALERTS_SQL lists them."""
+    if joined is None:
+        return frozenset(), frozenset()
+    open_, resolved = [], []
+    for reason in joined.split(","):
+        if reason[0] == "-":
+            resolved.append(REASONS[reason[1:]])
+        else:
+            open_.append(REASONS[reason])
+    return frozenset(open_), frozenset(open_ + resolved)
+
+
+def _alerts_sql():
+    """A column of the workout `w`'s alerts' reasons, comma-separated, a resolved one after a '-':
+    one row a workout, however many alerts it has."""
+    concat = "string_agg" if connection.vendor == "postgresql" else "group_concat"
+    return (
+        f"(SELECT {concat}(CASE WHEN a.resolved_at IS NULL THEN a.reason ELSE '-' || a.reason END, ',') "
+        f"FROM {Alert._meta.db_table} a WHERE a.workout_id = w.id)"
+    )
+
+
+def _swept_columns():
+    """(SQL, fields) of what the red-flag job reads of a workout `w` and its Recovery `r`."""
+    stored = ", ".join(f"r.{_field(Recovery, name).column}" for name in STORED_FIELDS)
+    sql = (
+        f"w.id, w.owner_id, w.performed_on, r.closed_by_user_on, r.closed_by_user_at, r.evaluation_due_at, "
+        f"{stored}, r.evaluated_at, {_alerts_sql()}"
+    )
+    fields = [
+        *(_field(Workout, name) for name in ("id", "owner", "performed_on")),
+        *(_field(Recovery, name) for name in ("closed_by_user_on", "closed_by_user_at", "evaluation_due_at")),
+        *(_field(Recovery, name) for name in STORED_FIELDS),
+        _field(Recovery, "evaluated_at"),
+        _field(Alert, "reason"),
+    ]
+    return sql, fields
 
 
 def read_for_evaluation(workout_ids):
     """([SweptWorkout], {workout id: [LogFacts]}, {workout id: {Reason}} of open alerts) of these
-    workouts: two statements for any number, rows read as tuples (see config.sql.select_for_keys).
+    workouts: two statements for any number, rows read as tuples (see config.sql.select_for_keys)."""
+    columns, fields = _swept_columns()
+    rows = select_for_keys(
+        f"SELECT {columns} FROM {{keys}} JOIN {Workout._meta.db_table} w ON w.id = v.c0 "
+        f"LEFT JOIN {Recovery._meta.db_table} r ON r.workout_id = w.id",
+        _field(Workout, "id"), list(dict.fromkeys(workout_ids)), fields,
+    )  # fmt: skip
+    return _with_logs(rows)
+
+
+def read_due(limit, cutoff, after=None):
+    """read_for_evaluation of the next `limit` workouts flagged due no later than `cutoff`, in
+    (due, id) order after `after`, a (due, id) pair: two statements.
+
+    The batch comes off the partial index recovery_evaluation_due_idx with its rows: a list of
+    keys read first, then joined back to the workouts, cost a second pass over that index and a
+    scan of every workout. Seeking past the last batch (keyset) rather than rescanning from the
+    start skips the index entries that earlier batches of the same run have just cleared.
+    """
+    columns, fields = _swept_columns()
+    due, pk = _field(Recovery, "evaluation_due_at"), _field(Workout, "id")
+    where = "r.evaluation_due_at IS NOT NULL AND r.evaluation_due_at <= %s"
+    params = [due.get_db_prep_value(cutoff, connection)]
+    if after is not None:
+        where += " AND (r.evaluation_due_at, r.workout_id) > (%s, %s)"
+        params += [due.get_db_prep_value(after[0], connection), pk.get_db_prep_value(after[1], connection)]
+    rows = select_rows(
+        f"SELECT {columns} FROM {Recovery._meta.db_table} r JOIN {Workout._meta.db_table} w ON w.id = r.workout_id "
+        f"WHERE {where} ORDER BY r.evaluation_due_at, r.workout_id LIMIT %s",
+        [*params, limit], fields,
+    )  # fmt: skip
+    return _with_logs(rows)
+
+
+def _with_logs(rows):
+    """read_for_evaluation's answer, from rows of _swept_columns.
 
     A log's updated_at matters only against the user's closing (rules.UserClosing), so it is read
     only for a workout the user closed: parsing 100,000 timestamps was a tenth of a sweep.
     """
-    ids = list(dict.fromkeys(workout_ids))
-    workout_fields, log_fields = _sweep_columns()
-    pk_field = _field(Workout, "id")
-    workouts = {}
-    alert_reasons = defaultdict(set)
-    # One row per open alert (the workout's columns repeated), or one with no reason.
-    for *row, reason in select_for_keys(
-        "SELECT w.id, w.owner_id, w.performed_on, r.closed_by_user_on, r.closed_by_user_at, "
-        "r.evaluation_due_at, r.peak_pain, a.reason FROM {keys} JOIN tracker_workout w ON w.id = v.c0 "
-        "LEFT JOIN recovery_recovery r ON r.workout_id = w.id "
-        "LEFT JOIN recovery_alert a ON a.workout_id = w.id AND a.resolved_at IS NULL",
-        pk_field, ids, [*workout_fields, _field(Alert, "reason")],
-    ):  # fmt: skip
-        if row[0] not in workouts:
-            workouts[row[0]] = SweptWorkout(*row)
-        if reason is not None:
-            alert_reasons[row[0]].add(Reason(reason))
+    workouts = []
+    alert_reasons = {}
+    for row in rows:
+        open_reasons, alerted = _alert_reasons(row[-1])
+        stored = row[6:-2] if row[-2] is not None else None
+        workouts.append(SweptWorkout(*row[:6], stored, alerted))
+        if open_reasons:
+            alert_reasons[row[0]] = open_reasons
+    if not workouts:
+        return [], {}, {}
+    log_fields = [_field(PainLog, "workout"), *(_field(PainLog, name) for name in LOG_FACT_FIELDS)]
     columns = ", ".join(f"l.{_field(PainLog, name).column}" for name in LOG_FACT_FIELDS[:-1])
     logs = defaultdict(list)
     rows = select_for_keys(
@@ -322,12 +400,12 @@ def read_for_evaluation(workout_ids):
         "CASE WHEN r.closed_by_user_on IS NULL THEN NULL ELSE l.updated_at END "
         "FROM {keys} JOIN tracker_painlog l ON l.workout_id = v.c0 "
         "LEFT JOIN recovery_recovery r ON r.workout_id = l.workout_id",
-        pk_field, ids, log_fields,
+        _field(Workout, "id"), [w.pk for w in workouts], log_fields,
     )  # fmt: skip
     make = LogFacts._make
     for row in rows:
         logs[row[0]].append(make(row[1:]))
-    return list(workouts.values()), logs, alert_reasons
+    return workouts, logs, alert_reasons
 
 
 def evaluate_workouts(workout_ids, ripple=None):
@@ -340,19 +418,29 @@ def evaluate_workouts(workout_ids, ripple=None):
     the results, then evaluated at once; or, given `ripple` (a dict, the sweep's), added to it
     for the caller to evaluate later, once each however many batches touch them.
     """
+    return _evaluate(read_for_evaluation(workout_ids), ripple)
+
+
+def _evaluate(read, ripple):
+    """evaluate_workouts of what read_for_evaluation (or read_due) read."""
     now = timezone.now()
-    workouts, logs, open_alert_reasons = read_for_evaluation(workout_ids)
+    workouts, logs, open_alert_reasons = read
     if not workouts:
         return []
     assessments = assess(workouts, logs, open_alert_reasons)
-    changed_painful = []
+    changed, unchanged, changed_painful = [], [], []
     for w in workouts:
-        was_painful = (w.stored_peak_pain or 0) >= RECURRING_PAIN
-        if was_painful != ((assessments[w.pk].facts.peak_pain or 0) >= RECURRING_PAIN):
+        values = assessments[w.pk].stored_values()
+        if values == w.stored:  # a re-evaluation that finds what it found before: no results to write
+            unchanged.append((w.pk, w.due))
+        else:
+            changed.append((w.pk, w.due, values))
+        if ((w.stored_peak_pain or 0) >= RECURRING_PAIN) != ((values[PEAK_PAIN] or 0) >= RECURRING_PAIN):
             changed_painful.append((w.owner_id, w.performed_on))
     with transaction.atomic():
-        new_alert_ids = _record_alerts(assessments)
-        store_results([(w.pk, w.due, assessments[w.pk].results(now)) for w in workouts])
+        new_alert_ids = _record_alerts(assessments, {w.pk: w.alerted for w in workouts})
+        store_results(changed, now)
+        mark_evaluated(unchanged, now)
         # recurring_pain of the user's later workouts counts this one: look at them again.
         later = workouts_counting(changed_painful, exclude=[w.pk for w in workouts], only_painful_or_due=True)
         if later:
@@ -364,19 +452,25 @@ def evaluate_workouts(workout_ids, ripple=None):
     return new_alert_ids
 
 
-def _record_alerts(assessments):
+def _record_alerts(assessments, alerted=None):
     """Insert one alert per (workout, reason), ignoring those that exist; announce and return
     the new ids.
 
-    The unique constraint decides, so concurrent evaluations cannot both create one, and only
-    the rows really inserted are announced (in this transaction: see recovery.signals).
+    alerted: {workout id: {Reason}} of the alerts read with the workouts: not sent again (a
+    re-evaluation finds mostly those). The unique constraint decides for the rest, so concurrent
+    evaluations cannot both create one, and only the rows really inserted are announced (in this
+    transaction: see recovery.signals).
     """
     now = timezone.now()
+    alerted = alerted or {}
     rows = [
         (workout_id, reason.value, int(reason.level), message_for(reason), now, "")
         for workout_id, a in assessments.items()
         for reason in ordered(a.reasons)
+        if reason not in alerted.get(workout_id, ())
     ]
+    if not rows:
+        return []
     new_ids = insert_ignoring_conflicts(
         Alert,
         ("workout", "reason", "level", "message", "created_at", "resolution_note"),
@@ -402,10 +496,10 @@ def run_sweep(batch_size=500, progress=None):
     evaluated = raised = 0
     ripple = {}
 
-    def evaluate(ids, found):
+    def evaluate(ids, found, read=None):
         nonlocal raised
         try:
-            raised += len(evaluate_workouts(ids, found))
+            raised += len(_evaluate(read, found) if read else evaluate_workouts(ids, found))
         except Exception:
             # One bad row must not block the rest: retry the batch one by one, leave the
             # failures due (and logged) for the next run, and go on.
@@ -416,10 +510,10 @@ def run_sweep(batch_size=500, progress=None):
                     log.exception("evaluating workout %s failed; it stays due", workout_id)
 
     after = None
-    while batch := due_batch(batch_size, cutoff, after):
-        ids = [pk for _, pk in batch]
-        after = batch[-1]
-        evaluate(ids, ripple)
+    while (batch := read_due(batch_size, cutoff, after))[0]:
+        ids = [w.pk for w in batch[0]]
+        after = (batch[0][-1].due, batch[0][-1].pk)
+        evaluate(ids, ripple, batch)
         evaluated += len(ids)
         if progress:
             progress(len(ids))

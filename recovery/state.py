@@ -3,11 +3,10 @@
 - mark_due: a workout's logs (or what recurring_pain reads of it) changed; evaluate it
   (mark_due_statement: the same write, for a log's upsert to run in its own statement).
 - store_results: an evaluation's results, written only where the workout is still as
-  read, which also lowers the due flag.
+  read, which also lowers the due flag; mark_evaluated: the same for results that hold.
 - close_by_user: the user marks the episode recovered.
 """
 
-from django.db.models import Q
 from django.utils import timezone
 
 from config.dates import shift
@@ -19,7 +18,8 @@ from tracker.models import Workout
 
 # recurring_pain counts other workouts in the 30 days up to a workout's date.
 WINDOW_DAYS = RECURRING_WINDOW_DAYS - 1
-RESULT_FIELDS = ("level", "reasons", "peak_pain", "last_log_on", "last_pain", "opened_on", "closed_on", "evaluated_at")
+# An evaluation's results, as stored (evaluated_at, when, goes with them).
+STORED_FIELDS = ("level", "reasons", "peak_pain", "last_log_on", "last_pain", "opened_on", "closed_on")
 
 
 DUE_FIELDS = ("workout", "evaluation_due_at", "level", "reasons")
@@ -81,15 +81,23 @@ def workouts_in_windows(columns, windows, fields, tail=""):
     )
 
 
-def store_results(rows):
-    """rows: (workout id, evaluation_due_at as read, {RESULT_FIELDS}). One UPDATE writes
-    each row's results and clears its due flag, only where the flag still holds the value
-    read: a log saved meanwhile leaves its workout due for the next run."""
+def store_results(rows, now):
+    """rows: (workout id, evaluation_due_at as read, (values of STORED_FIELDS)). One UPDATE
+    writes each row's results, evaluated at `now`, and clears its due flag, only where the flag
+    still holds the value read: a log saved meanwhile leaves its workout due for the next run."""
     return update_where_unchanged(
         Recovery,
         "evaluation_due_at",
-        [*RESULT_FIELDS, "evaluation_due_at"],
-        [(workout_id, due, *(results[name] for name in RESULT_FIELDS), None) for workout_id, due, results in rows],
+        [*STORED_FIELDS, "evaluated_at", "evaluation_due_at"],
+        [(workout_id, due, *values, now, None) for workout_id, due, values in rows],
+    )
+
+
+def mark_evaluated(rows, now):
+    """rows: (workout id, evaluation_due_at as read) of workouts evaluated at `now` whose stored
+    results still hold: store_results' write without the results, guarded the same way."""
+    return update_where_unchanged(
+        Recovery, "evaluation_due_at", ["evaluated_at", "evaluation_due_at"], [(pk, due, now, None) for pk, due in rows]
     )
 
 
@@ -100,17 +108,3 @@ def close_by_user(workout_id, day, now=None):
         workout_id=workout_id,
         defaults={"closed_by_user_on": day, "closed_by_user_at": now, "evaluation_due_at": now},
     )
-
-
-def due_batch(limit, cutoff, after=None):
-    """[(evaluation_due_at, workout id)] of the oldest-flagged workouts, flagged no later
-    than cutoff, in (due, id) order after `after`.
-
-    Served by the partial index recovery_evaluation_due_idx. Seeking past the last batch
-    (keyset) rather than rescanning from the start skips the index entries that earlier
-    batches of the same run have just cleared.
-    """
-    due = Recovery.objects.filter(evaluation_due_at__isnull=False, evaluation_due_at__lte=cutoff)
-    if after is not None:
-        due = due.filter(Q(evaluation_due_at__gt=after[0]) | Q(evaluation_due_at=after[0], pk__gt=after[1]))
-    return list(due.order_by("evaluation_due_at", "pk").values_list("evaluation_due_at", "pk")[:limit])

@@ -114,6 +114,57 @@ def test_a_log_saved_during_evaluation_leaves_the_workout_due(api, workout, monk
     assert stored(workout).peak_pain == 8
 
 
+def test_a_re_evaluation_that_finds_the_same_writes_no_results_and_sends_no_alert(api, workout):
+    put(api, workout, 1, pain=7, radiates_to_legs=True)
+    evaluate_workouts([workout.pk])
+    before = stored(workout)
+    Alert.objects.filter(reason="severe_pain").update(resolved_at=NOW)  # one open, one resolved
+    later = NOW + datetime.timedelta(minutes=5)
+    with time_machine.travel(later, tick=False):
+        Recovery.objects.filter(workout=workout).update(evaluation_due_at=later)  # due again, logs as they were
+        with CaptureQueriesContext(connection) as queries:
+            assert evaluate_workouts([workout.pk]) == []
+    statements = [" ".join(q["sql"].split()) for q in queries.captured_queries]
+    assert not [sql for sql in statements if "INSERT INTO" in sql], "every reason it raises has its alert"
+    (write,) = [sql for sql in statements if 'UPDATE "recovery_recovery"' in sql]
+    assert '"level"' not in write and '"reasons"' not in write, "its results hold: only the flag and the time"
+    after = stored(workout)
+    assert after.evaluation_due_at is None and after.evaluated_at == later
+    fields = ("level", "reasons", "peak_pain", "last_log_on", "last_pain", "opened_on", "closed_on")
+    assert [getattr(after, f) for f in fields] == [getattr(before, f) for f in fields]
+    assert Alert.objects.filter(reason="severe_pain", resolved_at=NOW).exists(), "a resolved alert stays resolved"
+
+
+def test_a_re_evaluation_that_finds_the_same_leaves_a_workout_logged_meanwhile_due(api, workout, monkeypatch):
+    put(api, workout, 0, pain=4)
+    evaluate_workouts([workout.pk])
+    Recovery.objects.filter(workout=workout).update(evaluation_due_at=NOW)
+    real_assess = evaluation.assess
+
+    def assess_then_a_log_arrives(workouts, *args):
+        assessed = real_assess(workouts, *args)
+        with time_machine.travel(NOW + datetime.timedelta(seconds=5), tick=False):
+            assert put(api, workout, 1, pain=8).status_code == 201
+        return assessed
+
+    monkeypatch.setattr(evaluation, "assess", assess_then_a_log_arrives)
+    evaluate_workouts([workout.pk])  # finds what it found before, from the logs it read
+    monkeypatch.setattr(evaluation, "assess", real_assess)
+    assert due_at(workout) is not None, "the new log is still to be evaluated"
+    evaluate_workouts([workout.pk])
+    assert stored(workout).peak_pain == 8
+
+
+def test_a_workout_with_many_alerts_is_read_once_with_each_alerts_state(api, workout):
+    put(api, workout, 1, pain=7, radiates_to_legs=True, numbness_tingling=True, worse_at_rest=True)
+    evaluate_workouts([workout.pk])
+    Alert.objects.filter(reason__in=["severe_pain", "worse_at_rest"]).update(resolved_at=NOW)
+    (swept,), _, open_reasons = evaluation.read_for_evaluation([workout.pk])
+    assert {r.value for r in swept.alerted} == {"severe_pain", "worse_at_rest", "radiating_pain", "numbness_tingling"}
+    assert {r.value for r in open_reasons[workout.pk]} == {"radiating_pain", "numbness_tingling"}
+    assert swept.stored == tuple(getattr(stored(workout), f) for f in evaluation.STORED_FIELDS)
+
+
 def test_recurring_pain_reaches_later_workouts_when_an_earlier_one_changes(api, patient):
     early, middle, late = (
         WorkoutFactory(owner=patient, performed_on=TODAY - datetime.timedelta(days=n)) for n in (20, 10, 2)
