@@ -8,5 +8,5 @@ from recovery.signals import alerts_raised
 
 
 @receiver(alerts_raised, dispatch_uid="clinic.alerts_raised")
-def alerts_raised_notify_physios(sender, alert_ids, **kwargs):
-    deliver_after_commit(notify_physios(alert_ids))
+def alerts_raised_notify_physios(sender, alerts, **kwargs):
+    deliver_after_commit(notify_physios(alerts))

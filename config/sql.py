@@ -181,27 +181,32 @@ def _upsert_one_sql(model, unique, keep, vendor):
     )
 
 
-def insert_ignoring_conflicts(model, field_names, rows, conflict, chunk=5000):
+def insert_ignoring_conflicts(model, field_names, rows, conflict, chunk=5000, returning=()):
     """INSERT rows (tuples in field_names order), skipping those that clash on `conflict`;
-    return the primary keys of the rows really inserted."""
+    return the primary keys of the rows really inserted, or given `returning` (field names)
+    tuples (primary key, *those fields' values) of them."""
     fields = [model._meta.get_field(name) for name in field_names]
     qn = connection.ops.quote_name
     columns = ", ".join(qn(f.column) for f in fields)
     keys = ", ".join(qn(model._meta.get_field(name).column) for name in conflict)
+    returned = [model._meta.pk, *(model._meta.get_field(name) for name in returning)]
+    returned_columns = ", ".join(qn(f.column) for f in returned)
     # SQLite binds at most 32,766 parameters to a statement.
     chunk = chunk if connection.vendor == "postgresql" else min(chunk, 30_000 // len(fields))
-    new_pks = []
+    new_rows = []
     for start in range(0, len(rows), chunk):
         with_clause, source, params = _derived_table(fields, rows[start : start + chunk])
         # "WHERE true" keeps SQLite from reading ON CONFLICT as the ON of a join.
-        sql = (
+        new_rows += select_rows(
             f"{with_clause}INSERT INTO {qn(model._meta.db_table)} ({columns}) SELECT * FROM {source} WHERE true "
-            f"ON CONFLICT ({keys}) DO NOTHING RETURNING {qn(model._meta.pk.column)}"
+            f"ON CONFLICT ({keys}) DO NOTHING RETURNING {returned_columns}",
+            params,
+            returned,
         )
-        with _rows_cursor() as cursor:
-            cursor.execute(sql, params)
-            new_pks.extend(model._meta.pk.to_python(pk) for (pk,) in cursor.fetchall())
-    return new_pks
+    if returning:
+        return new_rows
+    to_python = model._meta.pk.to_python
+    return [to_python(pk) for (pk, *_) in new_rows]
 
 
 def select_for_keys(select, key_field, keys, fields):

@@ -15,8 +15,6 @@ from notifications import content
 from notifications.models import OPEN, Delivery, Kind, Notification, Status
 from notifications.schedule import QuietHours, release
 from recovery.levels import Level
-from recovery.models import Alert
-from tracker.models import Workout
 
 FIELDS = ("recipient", "kind", "key", "alert", "title", "body", "url", "urgency", "created_at", "deliver_at")
 
@@ -30,35 +28,40 @@ def alert_due(level, now, tz, quiet_start, quiet_end):
     return release(now, zoneinfo.ZoneInfo(tz), QuietHours.of(quiet_start, quiet_end))
 
 
-def notify_alerts(alert_ids, now=None):
-    """Insert the notifications of these alerts, ignoring those that exist; return the new ids.
+def notify_alerts(alerts, now=None):
+    """Insert the notifications of these alerts ([RaisedAlert], as recovery announces them),
+    ignoring those that exist; return the new ids.
 
     An emergency is due at once, quiet hours or not; any other alert when the recipient's quiet
     hours end (at once outside them). Two queries for any number of alerts: a sweep raises tens
-    of thousands, so they are read as tuples (config.sql.select_for_keys), and the release time
-    is worked out once per recipient.
+    of thousands, so only their owners' settings are read, as tuples (config.sql.select_for_keys),
+    and the release time is worked out once per recipient.
     """
     now = now or timezone.now()
+    alerts = list(alerts)
+    if not alerts:
+        return []
     user = get_user_model()
-    field = Alert._meta.get_field
-    alerts = select_for_keys(
-        f"SELECT a.id, a.level, a.message, w.owner_id, u.timezone, u.quiet_hours_start, u.quiet_hours_end "
-        f"FROM {{keys}} JOIN {Alert._meta.db_table} a ON a.id = v.c0 "
-        f"JOIN {Workout._meta.db_table} w ON w.id = a.workout_id JOIN {user._meta.db_table} u ON u.id = w.owner_id",
-        Alert._meta.pk, list(alert_ids),
-        [Alert._meta.pk, field("level"), field("message"), Workout._meta.get_field("owner"),
-         *(user._meta.get_field(name) for name in ("timezone", "quiet_hours_start", "quiet_hours_end"))],
-    )  # fmt: skip
+    profile = [user._meta.get_field(name) for name in ("timezone", "quiet_hours_start", "quiet_hours_end")]
+    owners = {
+        owner_id: values
+        for owner_id, *values in select_for_keys(
+            f"SELECT u.id, u.timezone, u.quiet_hours_start, u.quiet_hours_end FROM {{keys}} "
+            f"JOIN {user._meta.db_table} u ON u.id = v.c0",
+            user._meta.pk, list({alert.owner_id for alert in alerts}),
+            [user._meta.pk, *profile],
+        )
+    }  # fmt: skip
     released = {}
     rows = []
-    for pk, level, message, owner_id, tz, quiet_start, quiet_end in alerts:
+    for pk, owner_id, _, level, _, message in alerts:
         title, body, urgency = content.alert(level, message)
         if level == Level.EMERGENCY:
             deliver_at = now
         else:
             deliver_at = released.get(owner_id)
             if deliver_at is None:
-                deliver_at = released[owner_id] = alert_due(level, now, tz, quiet_start, quiet_end)
+                deliver_at = released[owner_id] = alert_due(level, now, *owners[owner_id])
         rows.append(
             (owner_id, Kind.ALERT, f"alert:{pk}", pk, title, body, content.alert_url(pk), urgency, now, deliver_at)
         )

@@ -16,8 +16,8 @@ from recovery.signals import alerts_raised
 
 
 @receiver(alerts_raised, dispatch_uid="notifications.alerts_raised")
-def alerts_raised_notify(sender, alert_ids, **kwargs):
-    deliver_after_commit(notify_alerts(alert_ids))
+def alerts_raised_notify(sender, alerts, **kwargs):
+    deliver_after_commit(notify_alerts(alerts))
 
 
 @receiver(post_save, sender=User, dispatch_uid="notifications.user_saved")

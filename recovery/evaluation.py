@@ -37,7 +37,7 @@ from recovery.rules import (
     ordered,
     reasons_for,
 )
-from recovery.signals import alerts_raised
+from recovery.signals import RaisedAlert, alerts_raised
 from recovery.state import (
     STORED_FIELDS,
     WINDOW_DAYS,
@@ -438,7 +438,7 @@ def _evaluate(read, ripple):
         if ((w.stored_peak_pain or 0) >= RECURRING_PAIN) != ((values[PEAK_PAIN] or 0) >= RECURRING_PAIN):
             changed_painful.append((w.owner_id, w.performed_on))
     with transaction.atomic():
-        new_alert_ids = _record_alerts(assessments, {w.pk: w.alerted for w in workouts})
+        new_alert_ids = _record_alerts(workouts, assessments)
         store_results(changed, now)
         mark_evaluated(unchanged, now)
         # recurring_pain of the user's later workouts counts this one: look at them again.
@@ -452,34 +452,40 @@ def _evaluate(read, ripple):
     return new_alert_ids
 
 
-def _record_alerts(assessments, alerted=None):
-    """Insert one alert per (workout, reason), ignoring those that exist; announce and return
-    the new ids.
+def _record_alerts(workouts, assessments):
+    """Insert one alert per (workout, reason) the assessments raise, ignoring those that exist;
+    announce and return the new ids.
 
-    alerted: {workout id: {Reason}} of the alerts read with the workouts: not sent again (a
-    re-evaluation finds mostly those). The unique constraint decides for the rest, so concurrent
+    A reason a workout was read with an alert for (SweptWorkout.alerted) is not sent again: a
+    re-evaluation finds mostly those. The unique constraint decides for the rest, so concurrent
     evaluations cannot both create one, and only the rows really inserted are announced (in this
     transaction: see recovery.signals).
     """
     now = timezone.now()
-    alerted = alerted or {}
     rows = [
-        (workout_id, reason.value, int(reason.level), message_for(reason), now, "")
-        for workout_id, a in assessments.items()
-        for reason in ordered(a.reasons)
-        if reason not in alerted.get(workout_id, ())
+        (w.pk, reason.value, int(reason.level), message_for(reason), now, "")
+        for w in workouts
+        for reason in ordered(assessments[w.pk].reasons)
+        if reason not in w.alerted
     ]
     if not rows:
         return []
-    new_ids = insert_ignoring_conflicts(
+    inserted = insert_ignoring_conflicts(
         Alert,
         ("workout", "reason", "level", "message", "created_at", "resolution_note"),
         rows,
         conflict=("workout", "reason"),
+        returning=("workout", "reason"),
     )
-    if new_ids:
-        alerts_raised.send(sender=Alert, alert_ids=new_ids)
-    return new_ids
+    if not inserted:
+        return []
+    by_pk = {w.pk: w for w in workouts}
+    raised = []
+    for pk, workout_id, reason in inserted:
+        w, reason = by_pk[workout_id], REASONS[reason]
+        raised.append(RaisedAlert(pk, w.owner_id, w.performed_on, int(reason.level), reason.value, message_for(reason)))
+    alerts_raised.send(sender=Alert, alerts=raised)
+    return [alert.id for alert in raised]
 
 
 def run_sweep(batch_size=500, progress=None):

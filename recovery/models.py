@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from recovery.levels import Level, Reason
-from recovery.signals import alerts_raised
+from recovery.signals import RaisedAlert, alerts_raised
 
 
 class Alert(models.Model):
@@ -50,7 +50,7 @@ class Alert(models.Model):
         with transaction.atomic():
             super().save(*args, **kwargs)
             if adding:
-                alerts_raised.send(sender=Alert, alert_ids=[self.pk])
+                alerts_raised.send(sender=Alert, alerts=raised_alerts([self.pk]))
 
     def acknowledge(self):
         """Mark the alert seen (by the user or their physiotherapist); repeating it keeps the
@@ -130,3 +130,9 @@ class Recovery(models.Model):
     @property
     def open(self):
         return self.opened_on is not None and self.closed_on is None
+
+
+def raised_alerts(alert_ids):
+    """[RaisedAlert] of these alerts, as recovery.signals.alerts_raised announces them: one query."""
+    fields = ("pk", "workout__owner_id", "workout__performed_on", "level", "reason", "message")
+    return [RaisedAlert(*row) for row in Alert.objects.filter(pk__in=list(alert_ids)).values_list(*fields)]

@@ -5,7 +5,24 @@ writes in answer (notifications' rows for a new alert) commits or rolls back wit
 never a committed alert that no one was told about.
 """
 
+import datetime
+from typing import NamedTuple
+
 from django.dispatch import Signal
 
-# New alerts were recorded. kwargs: alert_ids (the ids of the rows just inserted).
+
+class RaisedAlert(NamedTuple):
+    """A new alert as announced: what its notifications say, with no read of it."""
+
+    id: int
+    owner_id: int  # the workout's owner: the patient
+    performed_on: datetime.date  # the workout's date
+    level: int
+    reason: str
+    message: str
+
+
+# New alerts were recorded. kwargs: alerts ([RaisedAlert] of the rows just inserted). A sweep
+# raises thousands a batch: handing them over as they were written spares each receiver
+# reading them back.
 alerts_raised = Signal()

@@ -10,12 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from clinic.physio_alerts import notify_physios
 from notifications import delivery
 from notifications.models import Channel, Delivery, Kind, Notification, Status, Urgency
+from recovery.evaluation import evaluate_workouts
 from recovery.levels import Reason
-from recovery.models import Alert
+from recovery.models import Alert, raised_alerts
 from tests import clinic_helpers
 from tests.clinic_helpers import link
 from tests.conftest import client_for
-from tests.factories import PhysioFactory, UserFactory, WorkoutFactory
+from tests.factories import PainLogFactory, PhysioFactory, UserFactory, WorkoutFactory
 from tests.notification_helpers import deliveries, raise_alert, subscribe
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
@@ -62,22 +63,32 @@ def test_a_revoked_physio_is_not_told(patient, revoked_physio):
 
 def test_replays_do_not_duplicate(patient, care_link):
     alert = raise_alert(patient, Reason.CAUDA_EQUINA)
-    assert notify_physios([alert.pk]) == []
-    assert notify_physios([alert.pk, alert.pk]) == []
+    assert notify_physios(raised_alerts([alert.pk])) == []
+    assert notify_physios(raised_alerts([alert.pk]) * 2) == []
     assert physio_notifications(alert).count() == 1
 
 
-def test_only_the_alerts_asked_for_are_told_even_with_others_between_them(patient, care_link):
-    # notify_physios reads the range of the ids asked for: an alert inside it but not asked for
-    # (another statement's) is left to its own announcement.
+def test_only_the_alerts_announced_are_told(patient, care_link):
     workout = WorkoutFactory(owner=patient)
     reasons = (Reason.CAUDA_EQUINA, Reason.RADIATING_PAIN, Reason.NUMBNESS_TINGLING)
-    first, between, last = Alert.objects.bulk_create(
+    first, between, last = Alert.objects.bulk_create(  # bulk_create announces nothing
         Alert(workout=workout, reason=r.value, level=int(r.level), message="m") for r in reasons
     )
-    assert len(notify_physios([last.pk, first.pk])) == 2
+    assert len(notify_physios(raised_alerts([last.pk, first.pk]))) == 2
     assert physio_notifications(first).exists() and physio_notifications(last).exists()
     assert not physio_notifications(between).exists()
+
+
+def test_an_alert_raised_by_the_sweep_tells_the_physio_what_and_when(patient, physio, care_link):
+    workout = WorkoutFactory(owner=patient, performed_on=datetime.date(2026, 11, 20))
+    PainLogFactory(workout=workout, logged_on=workout.performed_on, pain=4, radiates_to_legs=True)
+    evaluate_workouts([workout.pk])
+    alert = Alert.objects.get(workout=workout, reason=Reason.RADIATING_PAIN.value)
+    notification = physio_notifications(alert).get()
+    assert notification.title == "alice: needs a check"
+    assert notification.body.startswith("alice, after the workout of Fri 20 Nov 2026 (radiating_pain): ")
+    assert notification.body.endswith(alert.message) and notification.url == f"/clinic/patients/{patient.pk}/"
+    assert Notification.objects.get(alert=alert, recipient=patient).title
 
 
 def test_a_see_doctor_alert_waits_for_the_physios_quiet_hours(patient, physio, care_link, frozen_now):
@@ -104,7 +115,7 @@ def test_queries_stay_constant_for_any_number_of_alerts(physio):
     for patient_count in (1, 6):
         ids = alerts_of(patient_count)
         with CaptureQueriesContext(connection) as queries:
-            new = notify_physios(ids)
+            new = notify_physios(raised_alerts(ids))
         assert len(new) == 2 * 2 * patient_count
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 3

@@ -223,19 +223,24 @@ def test_push_subscribes_after_a_tap_and_shows_a_notification(live_server, brows
     expect(page.locator("#push-state")).to_contain_text("On")
     assert PushSubscription.objects.get().endpoint == subscription.endpoint
 
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # its worker is active
     cdp = context.new_cdp_session(page)
     registrations = []
     cdp.on("ServiceWorker.workerRegistrationUpdated", lambda e: registrations.extend(e["registrations"]))
     cdp.send("ServiceWorker.enable")
-    page.wait_for_timeout(500)
-    registration = next(r for r in registrations if r["scopeURL"] == f"{live_server.url}/")
+    for _ in range(50):  # the events come in their own time (a loaded machine: seconds)
+        ours = [r for r in registrations if r["scopeURL"] == f"{live_server.url}/" and not r["isDeleted"]]
+        if ours:
+            break
+        page.wait_for_timeout(100)
+    registration = ours[-1]  # the latest word on it
     message = {"title": "See a doctor about your back", "body": "Pain spreading to a leg.", "url": "/?alert=1"}
     cdp.send(
         "ServiceWorker.deliverPushMessage",
         {"origin": live_server.url, "registrationId": registration["registrationId"], "data": json.dumps(message)},
     )
     shown = []
-    for _ in range(50):
+    for _ in range(100):
         shown = page.evaluate(
             "navigator.serviceWorker.ready.then(r => r.getNotifications())"
             ".then(list => list.map(n => ({title: n.title, body: n.body, url: n.data.url})))"

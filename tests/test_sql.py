@@ -2,6 +2,7 @@
 suite (CI runs it on PostgreSQL and on SQLite)."""
 
 import datetime
+import uuid
 
 import pytest
 from django.db import IntegrityError, connection, models, transaction
@@ -60,6 +61,19 @@ def test_insert_ignoring_conflicts_returns_only_the_rows_it_inserted():
         (other.pk, "cauda_equina"),
     }
     assert Alert.objects.count() == 4
+
+
+def test_insert_ignoring_conflicts_returns_the_fields_asked_for_of_the_rows_it_inserted():
+    workout, other = WorkoutFactory(), WorkoutFactory()
+    insert_ignoring_conflicts(Alert, ALERT_FIELDS, [alert_row(workout, "sharp_pain")], ("workout", "reason"))
+    rows = [alert_row(workout, "sharp_pain"), alert_row(workout, "severe_pain"), alert_row(other, "sharp_pain")]
+    new = insert_ignoring_conflicts(Alert, ALERT_FIELDS, rows, ("workout", "reason"), returning=("workout", "reason"))
+    assert sorted((workout_id == workout.pk, reason) for _, workout_id, reason in new) == [
+        (False, "sharp_pain"),
+        (True, "severe_pain"),
+    ]
+    assert {Alert.objects.get(pk=pk).workout_id for pk, *_ in new} == {workout.pk, other.pk}
+    assert all(isinstance(workout_id, uuid.UUID) for _, workout_id, _ in new), "converted as the ORM converts"
 
 
 def test_update_where_unchanged_writes_only_rows_still_as_read():
