@@ -231,9 +231,12 @@ def select_for_rows(select, key_fields, keys, fields):
 
 def select_rows(sql, params, fields):
     """Run `sql` with `params` (prepared already) and return its rows as tuples, converted as
-    select_for_keys converts them."""
+    select_for_keys converts them (a field of no model, `models.IntegerField()` say, as the
+    driver gives it)."""
     converters = []
     for i, field in enumerate(fields):
+        if not hasattr(field, "model"):
+            continue
         column = field.get_col("v")
         found = [*connection.ops.get_db_converters(column), *column.get_db_converters(connection)]
         if found:

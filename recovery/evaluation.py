@@ -20,7 +20,7 @@ from django.db.models import Exists, F, Min, OuterRef
 from django.utils import timezone
 
 from config.dates import shift
-from config.sql import Compiled, Param, insert_ignoring_conflicts, select_for_keys, select_rows
+from config.sql import Compiled, Param, insert_ignoring_conflicts, select_for_keys, select_for_rows, select_rows
 from recovery.levels import Reason
 from recovery.messages import message_for, triage_message
 from recovery.models import Alert, Recovery
@@ -328,13 +328,13 @@ def _swept_columns():
     stored = ", ".join(f"r.{_field(Recovery, name).column}" for name in STORED_FIELDS)
     sql = (
         f"w.id, w.owner_id, w.performed_on, r.closed_by_user_on, r.closed_by_user_at, r.evaluation_due_at, "
-        f"{stored}, r.evaluated_at, {_alerts_sql()}"
+        f"{stored}, r.evaluated_at IS NOT NULL, {_alerts_sql()}"
     )
     fields = [
         *(_field(Workout, name) for name in ("id", "owner", "performed_on")),
         *(_field(Recovery, name) for name in ("closed_by_user_on", "closed_by_user_at", "evaluation_due_at")),
         *(_field(Recovery, name) for name in STORED_FIELDS),
-        _field(Recovery, "evaluated_at"),
+        models.BooleanField(),  # evaluated before: whether the stored results are any evaluation's
         _field(Alert, "reason"),
     ]
     return sql, fields
@@ -386,25 +386,29 @@ def _with_logs(rows):
     alert_reasons = {}
     for row in rows:
         open_reasons, alerted = _alert_reasons(row[-1])
-        stored = row[6:-2] if row[-2] is not None else None
+        stored = row[6:-2] if row[-2] else None
         workouts.append(SweptWorkout(*row[:6], stored, alerted))
         if open_reasons:
             alert_reasons[row[0]] = open_reasons
     if not workouts:
         return [], {}, {}
-    log_fields = [_field(PainLog, "workout"), *(_field(PainLog, name) for name in LOG_FACT_FIELDS)]
+    # Each log comes with its workout's place in the batch, not the workout's UUID: loading and
+    # hashing a million UUIDs (Python objects, both) was a tenth of a re-evaluation.
+    place = models.IntegerField()
+    log_fields = [place, *(_field(PainLog, name) for name in LOG_FACT_FIELDS)]
     columns = ", ".join(f"l.{_field(PainLog, name).column}" for name in LOG_FACT_FIELDS[:-1])
-    logs = defaultdict(list)
-    rows = select_for_keys(
-        f"SELECT l.workout_id, {columns}, "
+    rows = select_for_rows(
+        f"SELECT v.c1, {columns}, "
         "CASE WHEN r.closed_by_user_on IS NULL THEN NULL ELSE l.updated_at END "
         "FROM {keys} JOIN tracker_painlog l ON l.workout_id = v.c0 "
         "LEFT JOIN recovery_recovery r ON r.workout_id = l.workout_id",
-        _field(Workout, "id"), [w.pk for w in workouts], log_fields,
+        [_field(Workout, "id"), place], [(w.pk, i) for i, w in enumerate(workouts)], log_fields,
     )  # fmt: skip
+    placed = [[] for _ in workouts]
     make = LogFacts._make
     for row in rows:
-        logs[row[0]].append(make(row[1:]))
+        placed[row[0]].append(make(row[1:]))
+    logs = {w.pk: found for w, found in zip(workouts, placed, strict=True) if found}
     return workouts, logs, alert_reasons
 
 

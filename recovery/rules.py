@@ -7,6 +7,7 @@ the level and the episode's dates.
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
 from config.dates import shift
@@ -82,11 +83,11 @@ class WorkoutFacts:
         last = shift(self.performed_on, day)
         return WorkoutFacts(self.performed_on, tuple(log for log in self.logs if log.logged_on <= last))
 
-    @property
+    @cached_property  # a frozen dataclass still caches: cached_property writes __dict__ itself
     def latest(self):
         return max(self.logs, key=lambda log: log.logged_on, default=None)
 
-    @property
+    @cached_property
     def peak_pain(self):
         return max((log.pain for log in self.logs), default=None)
 
