@@ -165,6 +165,23 @@ def test_a_workout_with_many_alerts_is_read_once_with_each_alerts_state(api, wor
     assert swept.stored == tuple(getattr(stored(workout), f) for f in evaluation.STORED_FIELDS)
 
 
+@pytest.mark.parametrize(("days_before", "counted"), [(29, True), (30, False)])
+def test_the_put_triage_counts_other_painful_workouts_of_the_30_days_up_to_the_workout(
+    api, patient, days_before, counted
+):
+    workout = WorkoutFactory(owner=patient, performed_on=TODAY - datetime.timedelta(days=2))
+    for before in (3, days_before):  # the other painful workouts, read with the workout itself
+        other = WorkoutFactory(owner=patient, performed_on=workout.performed_on - datetime.timedelta(days=before))
+        PainLogFactory(workout=other, logged_on=other.performed_on, pain=6)
+    stranger = UserFactory()
+    for before in (1, 4):  # another user's painful workouts: never counted
+        theirs = WorkoutFactory(owner=stranger, performed_on=workout.performed_on - datetime.timedelta(days=before))
+        PainLogFactory(workout=theirs, logged_on=theirs.performed_on, pain=8)
+    triage = put(api, workout, 0, pain=5).json()["triage"]
+    assert ("recurring_pain" in triage["reasons"]) is counted
+    assert "recurring_pain" not in put(api, workout, 0, pain=4).json()["triage"]["reasons"], "only a painful one"
+
+
 def test_recurring_pain_reaches_later_workouts_when_an_earlier_one_changes(api, patient):
     early, middle, late = (
         WorkoutFactory(owner=patient, performed_on=TODAY - datetime.timedelta(days=n)) for n in (20, 10, 2)
