@@ -301,7 +301,7 @@ PEAK_PAIN = STORED_FIELDS.index("peak_pain")
 
 
 def _alert_reasons(joined):
-    """(open, all): the Reasons of `joined`, a workout's alerts as _ALERTS_SQL lists them."""
+    """(open, all): the Reasons of `joined`, a workout's alerts as `_alerts_sql` lists them."""
     if joined is None:
         return frozenset(), frozenset()
     open_, resolved = [], []

@@ -73,8 +73,9 @@ class Recovery(models.Model):
     the request (recovery.evaluation.assess), so they hold with no worker running. The
     stored copy serves what must not recompute per row: lists, dashboards, reminders, the
     sweep's scan. Every field has one writer, all in recovery.state: `evaluation_due_at` is
-    raised by `mark_due` and lowered only by `store_results`' guarded write, the results are
-    written by `store_results`, and `closed_by_user_on` / `_at` by `close_by_user`.
+    raised by `mark_due` and lowered only by the guarded writes of `store_results` (or of
+    `mark_evaluated`, when the results still hold), the results are written by `store_results`,
+    and `closed_by_user_on` / `_at` by `close_by_user`.
     """
 
     workout = models.OneToOneField(
