@@ -203,10 +203,8 @@ def insert_ignoring_conflicts(model, field_names, rows, conflict, chunk=5000, re
             params,
             returned,
         )
-    if returning:
-        return new_rows
-    to_python = model._meta.pk.to_python
-    return [to_python(pk) for (pk, *_) in new_rows]
+    # select_rows has converted each value as the ORM would (a UUID key on SQLite included).
+    return new_rows if returning else [pk for (pk,) in new_rows]
 
 
 def select_for_keys(select, key_field, keys, fields):
