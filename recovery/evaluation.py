@@ -12,7 +12,6 @@ constant number of queries whatever its size.
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property
 from typing import NamedTuple
 
 from django.db import connection, models, transaction
@@ -31,6 +30,7 @@ from recovery.rules import (
     PainfulWorkout,
     UserClosing,
     WorkoutFacts,
+    cached_property,
     day_view,
     episode_dates,
     level_for,

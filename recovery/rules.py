@@ -7,11 +7,11 @@ the level and the episode's dates.
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from operator import attrgetter
 from typing import NamedTuple
 
 from config.dates import shift
-from recovery.levels import Level, Reason
+from recovery.levels import REASON_LEVELS, Level, Reason
 
 PERSISTENT_FROM_DAY = 4  # pain continuing more than three days after the workout
 WORSENING_FROM_DAY = 3
@@ -55,19 +55,39 @@ class LogFacts(NamedTuple):
 
     @property
     def any_sign(self):
-        return (
-            self.radiates_to_legs
-            or self.numbness_tingling
-            or self.limited_movement
-            or self.worse_at_rest
-            or self.emergency_screen
-            or self.quality in SHARP_QUALITIES
-        )
+        """Any sign ticked (the boxes from radiates_to_legs to both_legs) or a sharp quality.
+        One look at the boxes as a slice: a sweep asks it of a million logs, most with none."""
+        return True in self[_BOXES] or self.quality in SHARP_QUALITIES
 
     @property
     def clean(self):
         """Pain 0 and no sign ticked: a day that counts towards closing an episode."""
         return self.pain == 0 and not self.any_sign
+
+
+_BOXES = slice(LogFacts._fields.index("radiates_to_legs"), LogFacts._fields.index("both_legs") + 1)
+assert LogFacts._fields[_BOXES] == (
+    "radiates_to_legs", "numbness_tingling", "difficulty_standing", "difficulty_bending", "difficulty_walking",
+    "worse_at_rest", "bladder_bowel_change", "saddle_numbness", "leg_weakness", "both_legs",
+)  # fmt: skip
+_LOGGED_ON = attrgetter("logged_on")
+
+
+class cached_property:  # named as functools' is
+    """functools.cached_property without the lock Python 3.11 takes on every first read (dropped
+    in 3.12): a sweep reads four of them for each of 100,000 workouts. Works on frozen dataclasses
+    (it writes the instance's __dict__)."""
+
+    def __init__(self, func):
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
 
 
 @dataclass(frozen=True)
@@ -85,7 +105,7 @@ class WorkoutFacts:
 
     @cached_property  # a frozen dataclass still caches: cached_property writes __dict__ itself
     def latest(self):
-        return max(self.logs, key=lambda log: log.logged_on, default=None)
+        return max(self.logs, key=_LOGGED_ON, default=None)
 
     @cached_property
     def peak_pain(self):
@@ -106,33 +126,38 @@ def reasons_for(workout: WorkoutFacts, other_painful_workout_dates: Iterable[dat
     other_painful_workout_dates: performed_on of the user's *other* workouts that have a
     log with pain >= 5 (any dates; the window is applied here).
     """
-    logs = sorted(workout.logs, key=lambda log: log.logged_on)
+    logs = sorted(workout.logs, key=_LOGGED_ON)
     reasons = set()
-    previous = None
+    performed_on = workout.performed_on
+    previous_pain = peak = None
     for log in logs:
-        day = workout.day(log)
-        if log.pain >= 1 and day >= PERSISTENT_FROM_DAY:
+        pain = log.pain
+        day = (log.logged_on - performed_on).days
+        if pain >= 1 and day >= PERSISTENT_FROM_DAY:
             reasons.add(Reason.PERSISTENT_PAIN)
-        if log.radiates_to_legs:
-            reasons.add(Reason.RADIATING_PAIN)
-        if log.numbness_tingling:
-            reasons.add(Reason.NUMBNESS_TINGLING)
-        if log.limited_movement:
-            reasons.add(Reason.LIMITED_MOVEMENT)
-        if log.worse_at_rest:
-            reasons.add(Reason.WORSE_AT_REST)
-        if log.quality in SHARP_QUALITIES:
-            reasons.add(Reason.SHARP_PAIN)
-        if previous is not None and day >= WORSENING_FROM_DAY and log.pain - previous.pain >= WORSENING_RISE:
+        if previous_pain is not None and day >= WORSENING_FROM_DAY and pain - previous_pain >= WORSENING_RISE:
             reasons.add(Reason.WORSENING_PAIN)
-        if log.pain >= SEVERE_PAIN:
+        if pain >= SEVERE_PAIN:
             reasons.add(Reason.SEVERE_PAIN)
-        if log.emergency_screen:
-            reasons.add(Reason.CAUDA_EQUINA)
-        previous = log
-    if any(log.pain >= RECURRING_PAIN for log in logs):
-        window_start = shift(workout.performed_on, -(RECURRING_WINDOW_DAYS - 1))
-        others = [d for d in other_painful_workout_dates if window_start <= d <= workout.performed_on]
+        if log.any_sign:  # most days tick none: the signs one by one only when one is
+            if log.radiates_to_legs:
+                reasons.add(Reason.RADIATING_PAIN)
+            if log.numbness_tingling:
+                reasons.add(Reason.NUMBNESS_TINGLING)
+            if log.limited_movement:
+                reasons.add(Reason.LIMITED_MOVEMENT)
+            if log.worse_at_rest:
+                reasons.add(Reason.WORSE_AT_REST)
+            if log.quality in SHARP_QUALITIES:
+                reasons.add(Reason.SHARP_PAIN)
+            if log.emergency_screen:
+                reasons.add(Reason.CAUDA_EQUINA)
+        previous_pain = pain
+        if peak is None or pain > peak:
+            peak = pain
+    if peak is not None and peak >= RECURRING_PAIN:
+        window_start = shift(performed_on, -(RECURRING_WINDOW_DAYS - 1))
+        others = [d for d in other_painful_workout_dates if window_start <= d <= performed_on]
         if len(others) >= RECURRING_OTHER_WORKOUTS:
             reasons.add(Reason.RECURRING_PAIN)
     return reasons
@@ -140,7 +165,10 @@ def reasons_for(workout: WorkoutFacts, other_painful_workout_dates: Iterable[dat
 
 def level_for(reasons: Iterable[Reason], open_alert_reasons: Iterable[Reason] = ()):
     """The highest level among the current reasons and the alerts no one has resolved."""
-    return max([Level.OK, *(Reason(reason).level for reason in (*reasons, *open_alert_reasons))])
+    # REASON_LEVELS answers for a Reason or its code alike (a StrEnum hashes as its value).
+    return max(
+        (REASON_LEVELS[reason] for reasons_ in (reasons, open_alert_reasons) for reason in reasons_), default=Level.OK
+    )
 
 
 # Most urgent first (by level, then the signs to see soon), then in the table's order.
@@ -173,7 +201,7 @@ def episode_dates(workout: WorkoutFacts, closing: UserClosing | None = None):
     both have pain 0 and no sign ticked, or on the day the user marked it recovered. A log
     with pain or a sign after a closing (for a later day, or saved after the user's) reopens it.
     """
-    logs = sorted(workout.logs, key=lambda log: log.logged_on)
+    logs = sorted(workout.logs, key=_LOGGED_ON)
     opened_on = closed_on = None
     previous_clean = None
     for log in logs:
