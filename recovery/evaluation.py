@@ -9,12 +9,15 @@ one alert per new (workout, reason) and stores the results (recovery.state). A b
 constant number of queries whatever its size.
 """
 
+import contextlib
+import functools
 import logging
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 from django.db.models import Exists, F, Min, OuterRef
 from django.utils import timezone
 
@@ -492,6 +495,29 @@ def _record_alerts(workouts, assessments):
     return [alert.id for alert in raised]
 
 
+@contextlib.contextmanager
+def _reader():
+    """read_ahead(func, *args): call func(*args) in the background and return a function that
+    waits for its result. On PostgreSQL, outside a transaction, it runs in a thread of its own,
+    with its own connection: the database reads the next batch (and the thread loads its rows)
+    while this one evaluates the current batch on the other core. Elsewhere, at once.
+
+    The next batch may be read before the current one commits. That is safe: what a batch writes
+    is its own workouts' alerts and results, and the due flags of the ripple; a ripple workout
+    read early with its old flag finds it changed when it stores its results (store_results'
+    guard), so it stays due and the ripple evaluates it again.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield lambda func, *args: functools.partial(func, *args)  # called at once by `coming()`
+        return
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sweep-read")
+    try:
+        yield lambda func, *args: pool.submit(func, *args).result
+    finally:
+        pool.submit(connections.close_all).result()  # the thread's connection
+        pool.shutdown()
+
+
 def run_sweep(batch_size=500, progress=None):
     """Evaluate every due workout in batches; return (workouts evaluated, alerts raised).
 
@@ -519,14 +545,17 @@ def run_sweep(batch_size=500, progress=None):
                 except Exception:
                     log.exception("evaluating workout %s failed; it stays due", workout_id)
 
-    after = None
-    while (batch := read_due(batch_size, cutoff, after))[0]:
-        ids = [w.pk for w in batch[0]]
-        after = (batch[0][-1].due, batch[0][-1].pk)
-        evaluate(ids, ripple, batch)
-        evaluated += len(ids)
-        if progress:
-            progress(len(ids))
+    with _reader() as read_ahead:
+        batch = read_due(batch_size, cutoff)
+        while batch[0]:
+            ids = [w.pk for w in batch[0]]
+            # The next batch is read while this one is evaluated (see _reader).
+            coming = read_ahead(read_due, batch_size, cutoff, (batch[0][-1].due, batch[0][-1].pk))
+            evaluate(ids, ripple, batch)
+            evaluated += len(ids)
+            if progress:
+                progress(len(ids))
+            batch = coming()
     # A workout's painful status changes once per change of its logs, so this ends.
     while ripple:
         ids = list(ripple)

@@ -1,6 +1,7 @@
 """Triage in the save response, alerts recorded once, the sweep, episodes, propagation."""
 
 import datetime
+import threading
 
 import pytest
 import time_machine
@@ -12,7 +13,7 @@ from recovery.evaluation import Assessment, evaluate_workouts, run_sweep
 from recovery.levels import Level
 from recovery.models import Alert, Recovery
 from recovery.tasks import sweep
-from tests.conftest import NOW, TODAY
+from tests.conftest import NOW, TODAY, other_sessions_on_the_test_database
 from tests.factories import PainLogFactory, UserFactory, WorkoutFactory
 from tests.recovery_helpers import due_at, stored
 
@@ -254,6 +255,51 @@ def test_a_sweep_evaluates_its_ripple_after_its_batches_once_each(api, patient, 
         late.pk,
     }
     assert [due_at(w) for w in (first, second, middle, late)] == [None] * 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sweep_reads_its_next_batch_in_the_background_and_still_finds_what_it_would_one_by_one(monkeypatch):
+    # Committed rows (no test transaction), as in a worker: on PostgreSQL the next batch is read
+    # by another thread, on its own connection, while the current one is evaluated.
+    patient = UserFactory(username="read_ahead")
+    first, middle, late = (
+        WorkoutFactory(owner=patient, performed_on=TODAY - datetime.timedelta(days=n)) for n in (15, 10, 2)
+    )
+    for w in (middle, late):
+        PainLogFactory(workout=w, logged_on=w.performed_on, pain=6)
+    evaluate_workouts([middle.pk, late.pk])
+    PainLogFactory(workout=first, logged_on=first.performed_on, pain=5)  # due first: its ripple is middle and late
+    with time_machine.travel(NOW + datetime.timedelta(minutes=1), tick=False):
+        # Due in a later batch, which may be read before the first batch's ripple flags it again.
+        PainLogFactory(workout=late, logged_on=TODAY, pain=6)
+        others = [
+            WorkoutFactory(owner=UserFactory(), performed_on=TODAY - datetime.timedelta(days=6)) for _ in range(4)
+        ]
+        for w in others:
+            PainLogFactory(workout=w, logged_on=TODAY, pain=2)  # persistent_pain
+    readers = set()
+    original = evaluation.read_due
+    monkeypatch.setattr(evaluation, "read_due", lambda *a: readers.add(threading.current_thread().name) or original(*a))
+    sessions_before = {pid for pid, *_ in other_sessions_on_the_test_database(wait=0)}
+    with time_machine.travel(NOW + datetime.timedelta(minutes=5)):
+        evaluated, raised = run_sweep(batch_size=1)
+    # first's ripple flags late due again, after the run's cutoff: late is evaluated in the ripple,
+    # and in a batch too when that batch was read before first's commit (then it stays due there).
+    assert evaluated in (5, 6)
+    assert raised == 5  # recurring_pain once, persistent_pain four times
+    # late is the third painful workout of its month now; middle, with first only, is not.
+    assert list(Alert.objects.filter(reason="recurring_pain").values_list("workout_id", flat=True)) == [late.pk]
+    assert set(Alert.objects.filter(reason="persistent_pain").values_list("workout_id", flat=True)) == {
+        w.pk for w in others
+    }
+    assert [due_at(w) for w in (first, middle, late, *others)] == [None] * 7
+    assert stored(late).last_log_on == TODAY
+    if connection.vendor == "postgresql":
+        assert readers - {threading.current_thread().name}, "no batch was read in the background"
+        # The reading thread's connection is closed with the sweep.
+        assert {pid for pid, *_ in other_sessions_on_the_test_database(wait=0)} <= sessions_before
+    else:
+        assert readers == {threading.current_thread().name}
 
 
 def test_moving_a_workout_re_evaluates_its_neighbours(api, patient):
