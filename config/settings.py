@@ -114,7 +114,15 @@ else:
     # Prepared statements only where config.sql asks for them (the log PUT's, whose SQL never
     # changes); psycopg would prepare any other server-bound statement after this many runs on
     # one connection: never. (Django's default, None, refuses even those asked for.)
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["prepare_threshold"] = 2**31 - 1
+    # PostgreSQL's default random_page_cost (4) prices an index probe as a spinning disk's seek;
+    # on SSDs, or with the tables in memory, 1.1 is the usual figure. With 4, the sweep's
+    # 1,000-row UPDATE ... FROM unnest() found its rows by hashing every row of the table, a
+    # sequential scan per batch (90 ms at 100,000 workouts, growing with the table), instead of
+    # 1,000 index probes (bench/sweep.py). Options given in DATABASE_URL (?options=...) come later
+    # and win.
+    options["options"] = f"-c random_page_cost=1.1 {options.get('options', '')}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Seconds before a task is warned (soft) and killed (hard); the broker's visibility timeout

@@ -261,20 +261,19 @@ def assess(workouts, logs=None, open_alert_reasons=None):
         logs = read_logs(w.pk for w in workouts)
     if open_alert_reasons is None:
         open_alert_reasons = read_open_alert_reasons(w.pk for w in workouts if w.has_open_alerts)
-    facts = {w.pk: WorkoutFacts(w.performed_on, tuple(logs.get(w.pk, ()))) for w in workouts}
+    facts = [WorkoutFacts(w.performed_on, tuple(logs.get(w.pk, ()))) for w in workouts]
     # recurring_pain reads the user's other workouts, only for a workout that hurt enough.
-    painful = [w for w in workouts if (facts[w.pk].peak_pain or 0) >= RECURRING_PAIN]
-    others = {}
-    if painful:
-        others = _painful_workouts((w.owner_id, w.performed_on) for w in painful)
+    painful = [w for w, f in zip(workouts, facts, strict=True) if (f.peak_pain or 0) >= RECURRING_PAIN]
+    others = _painful_workouts((w.owner_id, w.performed_on) for w in painful) if painful else {}
+    no_alerts = frozenset()
     return {
         w.pk: Assessment(
-            facts[w.pk],
-            tuple(other for pk, other in others.get(w.owner_id, ()) if pk != w.pk),
-            frozenset(open_alert_reasons.get(w.pk, ())),
+            f,
+            tuple(other for pk, other in others[w.owner_id] if pk != w.pk) if w.owner_id in others else (),
+            frozenset(open_alert_reasons[w.pk]) if w.pk in open_alert_reasons else no_alerts,
             UserClosing(w.closed_by_user_on, w.closed_by_user_at) if w.closed_by_user_on else None,
         )
-        for w in workouts
+        for w, f in zip(workouts, facts, strict=True)
     }
 
 
@@ -397,15 +396,17 @@ def _with_logs(rows):
         return [], {}, {}
     # Each log comes with its workout's place in the batch, not the workout's UUID: loading and
     # hashing a million UUIDs (Python objects, both) was a tenth of a re-evaluation.
-    place = models.IntegerField()
+    # Whether the user closed the workout travels with its key: joined to the logs, the recovery
+    # rows were probed once a log (ten times a workout) for what the batch had already read.
+    place, closed = models.IntegerField(), models.BooleanField()
     log_fields = [place, *(_field(PainLog, name) for name in LOG_FACT_FIELDS)]
     columns = ", ".join(f"l.{_field(PainLog, name).column}" for name in LOG_FACT_FIELDS[:-1])
     rows = select_for_rows(
-        f"SELECT v.c1, {columns}, "
-        "CASE WHEN r.closed_by_user_on IS NULL THEN NULL ELSE l.updated_at END "
-        "FROM {keys} JOIN tracker_painlog l ON l.workout_id = v.c0 "
-        "LEFT JOIN recovery_recovery r ON r.workout_id = l.workout_id",
-        [_field(Workout, "id"), place], [(w.pk, i) for i, w in enumerate(workouts)], log_fields,
+        f"SELECT v.c1, {columns}, CASE WHEN v.c2 THEN l.updated_at END "
+        f"FROM {{keys}} JOIN {PainLog._meta.db_table} l ON l.workout_id = v.c0",
+        [_field(Workout, "id"), place, closed],
+        [(w.pk, i, w.closed_by_user_on is not None) for i, w in enumerate(workouts)],
+        log_fields,
     )  # fmt: skip
     placed = [[] for _ in workouts]
     make = LogFacts._make

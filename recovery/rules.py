@@ -7,6 +7,7 @@ the level and the episode's dates.
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -71,6 +72,7 @@ assert LogFacts._fields[_BOXES] == (
     "worse_at_rest", "bladder_bowel_change", "saddle_numbness", "leg_weakness", "both_legs",
 )  # fmt: skip
 _LOGGED_ON = attrgetter("logged_on")
+_PAIN = attrgetter("pain")
 
 
 class cached_property:  # named as functools' is
@@ -104,12 +106,17 @@ class WorkoutFacts:
         return WorkoutFacts(self.performed_on, tuple(log for log in self.logs if log.logged_on <= last))
 
     @cached_property  # a frozen dataclass still caches: cached_property writes __dict__ itself
+    def in_order(self):
+        """The logs, oldest first (sorted once for every rule that walks them)."""
+        return tuple(sorted(self.logs, key=_LOGGED_ON))
+
+    @cached_property
     def latest(self):
-        return max(self.logs, key=_LOGGED_ON, default=None)
+        return self.in_order[-1] if self.logs else None
 
     @cached_property
     def peak_pain(self):
-        return max((log.pain for log in self.logs), default=None)
+        return max(map(_PAIN, self.logs), default=None)
 
 
 @dataclass(frozen=True)
@@ -126,11 +133,10 @@ def reasons_for(workout: WorkoutFacts, other_painful_workout_dates: Iterable[dat
     other_painful_workout_dates: performed_on of the user's *other* workouts that have a
     log with pain >= 5 (any dates; the window is applied here).
     """
-    logs = sorted(workout.logs, key=_LOGGED_ON)
     reasons = set()
     performed_on = workout.performed_on
-    previous_pain = peak = None
-    for log in logs:
+    previous_pain = None
+    for log in workout.in_order:
         pain = log.pain
         day = (log.logged_on - performed_on).days
         if pain >= 1 and day >= PERSISTENT_FROM_DAY:
@@ -153,9 +159,7 @@ def reasons_for(workout: WorkoutFacts, other_painful_workout_dates: Iterable[dat
             if log.emergency_screen:
                 reasons.add(Reason.CAUDA_EQUINA)
         previous_pain = pain
-        if peak is None or pain > peak:
-            peak = pain
-    if peak is not None and peak >= RECURRING_PAIN:
+    if (workout.peak_pain or 0) >= RECURRING_PAIN:
         window_start = shift(performed_on, -(RECURRING_WINDOW_DAYS - 1))
         others = [d for d in other_painful_workout_dates if window_start <= d <= performed_on]
         if len(others) >= RECURRING_OTHER_WORKOUTS:
@@ -166,9 +170,7 @@ def reasons_for(workout: WorkoutFacts, other_painful_workout_dates: Iterable[dat
 def level_for(reasons: Iterable[Reason], open_alert_reasons: Iterable[Reason] = ()):
     """The highest level among the current reasons and the alerts no one has resolved."""
     # REASON_LEVELS answers for a Reason or its code alike (a StrEnum hashes as its value).
-    return max(
-        (REASON_LEVELS[reason] for reasons_ in (reasons, open_alert_reasons) for reason in reasons_), default=Level.OK
-    )
+    return max(map(REASON_LEVELS.__getitem__, chain(reasons, open_alert_reasons)), default=Level.OK)
 
 
 # Most urgent first (by level, then the signs to see soon), then in the table's order.
@@ -201,7 +203,7 @@ def episode_dates(workout: WorkoutFacts, closing: UserClosing | None = None):
     both have pain 0 and no sign ticked, or on the day the user marked it recovered. A log
     with pain or a sign after a closing (for a later day, or saved after the user's) reopens it.
     """
-    logs = sorted(workout.logs, key=_LOGGED_ON)
+    logs = workout.in_order
     opened_on = closed_on = None
     previous_clean = None
     for log in logs:
