@@ -108,3 +108,11 @@ def test_the_worker_and_gunicorn_stop_in_one_line_too(tmp_path):
     assert gunicorn.returncode != 0, "the master stops instead of restarting the worker forever"
     assert "Rebound cannot start: LOG_LEVEL must be one of" in gunicorn.stderr
     assert "Traceback" not in gunicorn.stderr
+
+
+def test_a_database_urls_own_postgresql_options_come_after_the_projects_and_win():
+    show = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['options'])"
+    url = "postgres://u@127.0.0.1:5432/db?options=-c%20random_page_cost%3D2"
+    result = manage("shell", "-c", show, DATABASE_URL=url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "-c random_page_cost=1.1 -c random_page_cost=2"

@@ -211,3 +211,12 @@ def test_a_log_put_writes_with_one_statement_and_no_transaction_round_trips(api,
     assert len(writes) == 1, writes
     assert writes[0].startswith('WITH w0 AS (INSERT INTO "recovery_recovery"'), writes
     assert Recovery.objects.get(workout=workout).evaluation_due_at is not None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
+def test_postgresql_prices_an_index_probe_as_on_ssd_and_a_database_url_may_say_otherwise():
+    # With the default 4, a sweep batch's UPDATE ... FROM unnest() of 1,000 keys hashed every row of
+    # recovery_recovery (a scan per batch, growing with the table) instead of probing its index.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone() == ("1.1",)
