@@ -15,6 +15,7 @@ import logging
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import NamedTuple
 
 from django.db import connection, connections, models, transaction
@@ -56,6 +57,7 @@ from tracker.models import PainLog, Workout
 log = logging.getLogger(__name__)
 
 LOG_FACT_FIELDS = list(LogFacts._fields)
+_PAIN = attrgetter("pain")
 
 
 @dataclass(frozen=True)
@@ -249,12 +251,22 @@ def _painful_workouts(windows):
     return {owner_id: list(found.items()) for owner_id, found in by_owner.items()}
 
 
-def assess(workouts, logs=None, open_alert_reasons=None):
+def painful_others(workouts, peaks):
+    """{owner id: [(workout id, PainfulWorkout)]} that recurring_pain reads for these workouts,
+    given each one's peak pain (None without logs): read only for those that hurt enough."""
+    painful = [
+        (w.owner_id, w.performed_on) for w, peak in zip(workouts, peaks, strict=True) if (peak or 0) >= RECURRING_PAIN
+    ]
+    return _painful_workouts(painful) if painful else {}
+
+
+def assess(workouts, logs=None, open_alert_reasons=None, others=None):
     """{workout id: Assessment}, in at most three queries for any number of workouts.
 
     workouts: rows from `assessable` (id, owner_id, performed_on, closed_by_user_on / _at,
-    has_open_alerts). logs ({workout id: [LogFacts]}) and open_alert_reasons
-    ({workout id: {Reason}}) may be passed by a caller that already holds them.
+    has_open_alerts). logs ({workout id: [LogFacts]}), open_alert_reasons ({workout id:
+    {Reason}}) and others (`painful_others` of them) may be passed by a caller that already
+    holds them.
     """
     workouts = list(workouts)
     if logs is None:
@@ -262,9 +274,8 @@ def assess(workouts, logs=None, open_alert_reasons=None):
     if open_alert_reasons is None:
         open_alert_reasons = read_open_alert_reasons(w.pk for w in workouts if w.has_open_alerts)
     facts = [WorkoutFacts(w.performed_on, tuple(logs.get(w.pk, ()))) for w in workouts]
-    # recurring_pain reads the user's other workouts, only for a workout that hurt enough.
-    painful = [w for w, f in zip(workouts, facts, strict=True) if (f.peak_pain or 0) >= RECURRING_PAIN]
-    others = _painful_workouts((w.owner_id, w.performed_on) for w in painful) if painful else {}
+    if others is None:
+        others = painful_others(workouts, [f.peak_pain for f in facts])
     no_alerts = frozenset()
     return {
         w.pk: Assessment(
@@ -343,8 +354,9 @@ def _swept_columns():
 
 
 def read_for_evaluation(workout_ids):
-    """([SweptWorkout], {workout id: [LogFacts]}, {workout id: {Reason}} of open alerts) of these
-    workouts: two statements for any number, rows read as tuples (see config.sql.select_for_keys)."""
+    """([SweptWorkout], {workout id: [LogFacts]}, {workout id: {Reason}} of open alerts,
+    painful_others) of these workouts: three statements for any number (two when none hurt
+    enough for recurring_pain), rows read as tuples (see config.sql.select_for_keys)."""
     columns, fields = _swept_columns()
     rows = select_for_keys(
         f"SELECT {columns} FROM {{keys}} JOIN {Workout._meta.db_table} w ON w.id = v.c0 "
@@ -356,7 +368,7 @@ def read_for_evaluation(workout_ids):
 
 def read_due(limit, cutoff, after=None):
     """read_for_evaluation of the next `limit` workouts flagged due no later than `cutoff`, in
-    (due, id) order after `after`, a (due, id) pair: two statements.
+    (due, id) order after `after`, a (due, id) pair: three statements (two when none hurt enough).
 
     The batch comes off the partial index recovery_evaluation_due_idx with its rows: a list of
     keys read first, then joined back to the workouts, cost a second pass over that index and a
@@ -393,7 +405,7 @@ def _with_logs(rows):
         if open_reasons:
             alert_reasons[row[0]] = open_reasons
     if not workouts:
-        return [], {}, {}
+        return [], {}, {}, {}
     # Each log comes with its workout's place in the batch, not the workout's UUID: loading and
     # hashing a million UUIDs (Python objects, both) was a tenth of a re-evaluation.
     # Whether the user closed the workout travels with its key: joined to the logs, the recovery
@@ -413,7 +425,9 @@ def _with_logs(rows):
     for row in rows:
         placed[row[0]].append(make(row[1:]))
     logs = {w.pk: found for w, found in zip(workouts, placed, strict=True) if found}
-    return workouts, logs, alert_reasons
+    # What recurring_pain reads, with the rest: in a sweep, read ahead in the background too.
+    others = painful_others(workouts, [max(map(_PAIN, found), default=None) for found in placed])
+    return workouts, logs, alert_reasons, others
 
 
 def evaluate_workouts(workout_ids, ripple=None):
@@ -432,10 +446,10 @@ def evaluate_workouts(workout_ids, ripple=None):
 def _evaluate(read, ripple):
     """evaluate_workouts of what read_for_evaluation (or read_due) read."""
     now = timezone.now()
-    workouts, logs, open_alert_reasons = read
+    workouts, logs, open_alert_reasons, others = read
     if not workouts:
         return []
-    assessments = assess(workouts, logs, open_alert_reasons)
+    assessments = assess(workouts, logs, open_alert_reasons, others)
     changed, unchanged, changed_painful = [], [], []
     for w in workouts:
         values = assessments[w.pk].stored_values()

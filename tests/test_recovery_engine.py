@@ -160,7 +160,7 @@ def test_a_workout_with_many_alerts_is_read_once_with_each_alerts_state(api, wor
     put(api, workout, 1, pain=7, radiates_to_legs=True, numbness_tingling=True, worse_at_rest=True)
     evaluate_workouts([workout.pk])
     Alert.objects.filter(reason__in=["severe_pain", "worse_at_rest"]).update(resolved_at=NOW)
-    (swept,), _, open_reasons = evaluation.read_for_evaluation([workout.pk])
+    (swept,), _, open_reasons, _ = evaluation.read_for_evaluation([workout.pk])
     assert {r.value for r in swept.alerted} == {"severe_pain", "worse_at_rest", "radiating_pain", "numbness_tingling"}
     assert {r.value for r in open_reasons[workout.pk]} == {"radiating_pain", "numbness_tingling"}
     assert swept.stored == tuple(getattr(stored(workout), f) for f in evaluation.STORED_FIELDS)
