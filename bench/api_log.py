@@ -10,7 +10,7 @@ keep-alive clients for a fixed time (in rounds taking turns) against
 and prints requests/s, p50 and p99 for each, and the ratio. Target: log PUT >= 70 % of the floor.
 Last, a per-stage breakdown of one PUT measured in this process (the same view, no HTTP).
 
-    .venv/bin/python bench/api_log.py [--seconds 15] [--rounds 3] [--clients 16] [--workers 4] [--users 300]
+    .venv/bin/python bench/api_log.py [--seconds 30] [--rounds 6] [--clients 16] [--workers 4] [--users 300]
 """
 
 import argparse
@@ -230,8 +230,8 @@ def put_request(rng, workouts, today):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=15, help="per endpoint, over all rounds")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=30, help="per endpoint, over all rounds")
+    parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--users", type=int, default=300)
