@@ -234,20 +234,27 @@ def test_push_subscribes_after_a_tap_and_shows_a_notification(live_server, brows
             break
         page.wait_for_timeout(100)
     registration = ours[-1]  # the latest word on it
-    message = {"title": "See a doctor about your back", "body": "Pain spreading to a leg.", "url": "/?alert=1"}
-    cdp.send(
-        "ServiceWorker.deliverPushMessage",
-        {"origin": live_server.url, "registrationId": registration["registrationId"], "data": json.dumps(message)},
-    )
+    # A tag, as the app's pushes carry one: a push delivered twice replaces its notification.
+    message = {"title": "See a doctor about your back", "body": "Pain spreading to a leg.", "url": "/?alert=1",
+               "tag": "alert-1"}  # fmt: skip
     shown = []
-    for _ in range(100):
-        shown = page.evaluate(
-            "navigator.serviceWorker.ready.then(r => r.getNotifications())"
-            ".then(list => list.map(n => ({title: n.title, body: n.body, url: n.data.url})))"
+    # DevTools' delivery to a worker that is still starting was seen lost once on a loaded machine
+    # (nothing shown in 10 s): it is sent again, up to three times, each given 5 s.
+    for _ in range(3):
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": live_server.url, "registrationId": registration["registrationId"], "data": json.dumps(message)},
         )
+        for _ in range(50):
+            shown = page.evaluate(
+                "navigator.serviceWorker.ready.then(r => r.getNotifications())"
+                ".then(list => list.map(n => ({title: n.title, body: n.body, url: n.data.url})))"
+            )
+            if shown:
+                break
+            page.wait_for_timeout(100)
         if shown:
             break
-        page.wait_for_timeout(100)
     assert shown == [{"title": message["title"], "body": message["body"], "url": "/?alert=1"}]
 
     # Each start sends the subscription again (endpoints rotate): still one row, refreshed.
