@@ -1,13 +1,17 @@
 """The Celery application. Configuration is read from Django settings (CELERY_*)."""
 
+import logging
 import os
 
 from celery import Celery
+from celery.signals import beat_init
 from django.conf import settings
 
 from config.env import load_settings_or_exit
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+log = logging.getLogger(__name__)
 
 app = Celery("rebound")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -40,6 +44,19 @@ def schedule_periodic_tasks(sender, **kwargs):
     sender.add_periodic_task(
         float(every), sender.signature("notifications.sweep"), name="notifications-sweep", expires=every * 29 / 30
     )
+
+
+@beat_init.connect
+def announce_beat(sender, **kwargs):
+    """Log "beat: ready" once beat's scheduler is built, its schedule file open.
+
+    Celery's own "beat: Starting..." comes before that: a beat stopped between the two builds
+    a second scheduler in its SIGTERM handler, in the middle of the first one's imports, and
+    dies with a traceback. Whoever waits for beat (scripts, tests, an operator) waits for this.
+    """
+    entries = sorted(sender.scheduler.schedule)
+    log.info("beat: ready, %d periodic tasks (%s), schedule in %s", len(entries), ", ".join(entries),
+             sender.schedule_filename)  # fmt: skip
 
 
 @app.task(name="rebound.ping", ignore_result=False, acks_late=False)

@@ -27,7 +27,7 @@ def beat(queue, tmp_path):
     args = ["-c", BEAT, queue, "beat", "--loglevel=INFO", "--max-interval=1",
             f"--schedule={tmp_path / 'celerybeat-schedule'}", f"--pidfile={tmp_path / 'beat.pid'}"]  # fmt: skip
     return celery_process(
-        args, log_path=tmp_path / "beat.log", ready="beat: Starting", env={"RECOVERY_SWEEP_SECONDS": "1"}
+        args, log_path=tmp_path / "beat.log", ready="beat: ready", env={"RECOVERY_SWEEP_SECONDS": "1"}
     )
 
 
@@ -79,3 +79,19 @@ def test_a_bad_sweep_interval_refuses_to_start(value):
     )  # fmt: skip
     assert result.returncode != 0
     assert "RECOVERY_SWEEP_SECONDS must be" in result.stderr
+
+
+@pytest.mark.worker
+def test_beat_says_ready_once_its_schedule_is_loaded_and_stops_cleanly_from_then_on(tmp_path):
+    # The check script and the tests stop beat as soon as it is ready: a SIGTERM in the middle
+    # of its start-up (after Celery's "beat: Starting") ended it with a traceback.
+    queue = f"tests-beat-{uuid.uuid4().hex[:8]}"
+    try:
+        with beat(queue, tmp_path) as process:
+            ready = next(line for line in (tmp_path / "beat.log").read_text().splitlines() if "beat: ready" in line)
+        assert process.returncode == 0, (tmp_path / "beat.log").read_text()
+        assert "Traceback" not in (tmp_path / "beat.log").read_text()
+        assert "3 periodic tasks (notifications-sweep, recovery-sweep, reminders)" in ready
+        assert str(tmp_path / "celerybeat-schedule") in ready
+    finally:
+        delete_queue(queue)
