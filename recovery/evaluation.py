@@ -23,6 +23,7 @@ from django.db.models import Exists, F, Min, OuterRef
 from django.utils import timezone
 
 from config.dates import shift
+from config.memory import fewer_collections
 from config.sql import Compiled, Param, insert_ignoring_conflicts, select_for_keys, select_for_rows, select_rows
 from recovery.levels import Reason
 from recovery.messages import message_for, triage_message
@@ -543,6 +544,12 @@ def run_sweep(batch_size=500, progress=None):
     workouts were read again for every batch holding another workout of their user's month
     (bench/sweep.py: three evaluations a workout on a first sweep).
     """
+    # A run creates a few objects per log, each freed once its batch is done (config.memory).
+    with fewer_collections():
+        return _sweep(batch_size, progress)
+
+
+def _sweep(batch_size, progress):
     cutoff = timezone.now()
     evaluated = raised = 0
     ripple = {}

@@ -327,6 +327,23 @@ def test_the_sweep_catches_up_every_due_workout(patient):
     assert run_sweep() == (0, 0)
 
 
+def test_the_sweep_evaluates_at_a_batch_jobs_collector_pace_and_restores_it(patient, monkeypatch):
+    """config.memory: the sweep's objects die with their batch; collecting every 700 cost a quarter of it."""
+    import gc
+
+    from config.memory import YOUNG
+
+    before = gc.get_threshold()
+    seen = []
+    real = evaluation._evaluate
+    monkeypatch.setattr(evaluation, "_evaluate", lambda *args: seen.append(gc.get_threshold()[0]) or real(*args))
+    workout = WorkoutFactory(owner=patient, performed_on=TODAY - datetime.timedelta(days=6))
+    PainLogFactory(workout=workout, logged_on=TODAY, pain=2)
+    assert run_sweep() == (1, 1)
+    assert seen and all(young >= YOUNG for young in seen)
+    assert gc.get_threshold() == before
+
+
 def make_due_workouts(n):
     for i in range(n):
         user = UserFactory(username=f"sweep{n}_{i}")
