@@ -27,14 +27,14 @@ _saved = None
 
 
 @contextlib.contextmanager
-def fewer_collections(young=YOUNG):
-    """Collect the youngest generation every `young` new objects, not 700, while the block runs."""
+def fewer_collections():
+    """Collect the youngest generation every YOUNG new objects, not 700, while the block runs."""
     global _depth, _saved
     with _lock:
         if _depth == 0:
             _saved = gc.get_threshold()
             if _saved[0]:  # 0: collection is off by threshold; leave it so
-                gc.set_threshold(max(young, _saved[0]), *_saved[1:])
+                gc.set_threshold(max(YOUNG, _saved[0]), *_saved[1:])
         _depth += 1
     try:
         yield

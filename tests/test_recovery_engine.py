@@ -1,6 +1,7 @@
 """Triage in the save response, alerts recorded once, the sweep, episodes, propagation."""
 
 import datetime
+import gc
 import threading
 
 import pytest
@@ -8,6 +9,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from config.memory import YOUNG
 from recovery import evaluation
 from recovery.evaluation import Assessment, evaluate_workouts, run_sweep
 from recovery.levels import Level
@@ -329,10 +331,6 @@ def test_the_sweep_catches_up_every_due_workout(patient):
 
 def test_the_sweep_evaluates_at_a_batch_jobs_collector_pace_and_restores_it(patient, monkeypatch):
     """config.memory: the sweep's objects die with their batch; collecting every 700 cost a quarter of it."""
-    import gc
-
-    from config.memory import YOUNG
-
     before = gc.get_threshold()
     seen = []
     real = evaluation._evaluate
