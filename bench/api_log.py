@@ -187,10 +187,9 @@ def breakdown(recent, today, rng, n=300):
     for owner, name in [(serializers, "check_log"), (serializers.PainLogSerializer, "is_valid")]:
         if hasattr(owner, name):
             stages.wrap(owner, name, "parse + validate")
-    for name in ("get_object_or_404", "read_for_a_log", "log_facts", "read_open_alert_reasons", "read_others"):
-        if hasattr(views, name):
-            stages.wrap(views, name, "reads")
-    stages.wrap(views, "save_log", "write (incl. commit)")
+    # One statement reads the workout and its logs and writes the log and its due flag.
+    stages.wrap(views, "save_log", "read + write (incl. commit)")
+    stages.wrap(views, "found_for_a_log", "reads (what the statement read)")
     stages.wrap(views, "assess", "triage")
     stages.wrap(publisher, "submit", "publish")
     client = Client()

@@ -10,9 +10,10 @@ travel as they are (a VALUES list of that size cost more in the driver, parsing 
 and quoting values into the SQL text, than in the database: bench/reminders.py); on SQLite a
 VALUES list.
 
-- `upsert_returning_pk`: the ORM's update_conflicts does not return an existing row's
-  primary key when the instance already has one (a UUID minted in Python), and the log PUT
-  must know which row it landed on.
+- `upsert_guarded`: one row's upsert, made only where a guard query finds a row, with the
+  writes that go with it and a read of what was there before: the log PUT's one statement.
+  The ORM's update_conflicts does not return an existing row's primary key when the instance
+  already has one (a UUID minted in Python), and the log PUT must know which row it landed on.
 - `insert_ignoring_conflicts`: bulk_create(ignore_conflicts=True) does not say which rows
   were really inserted; the red-flag job must know which alerts are new.
 - `update_where_unchanged`: one statement writing a different value to each row, only where
@@ -29,7 +30,7 @@ VALUES list.
   values go, then run as that SQL. On the log PUT, compiling five querysets per request cost
   more than running them (bench/api_log.py).
 
-The log PUT's statements (`Compiled` queries, `upsert_returning_pk`, a one-row `upsert_rows`)
+The log PUT's statements (`Compiled` queries, `upsert_guarded`, a one-row `upsert_rows`)
 run prepared on PostgreSQL: parsed and planned once per connection, then only executed.
 """
 
@@ -37,6 +38,7 @@ import contextlib
 import functools
 import json
 import threading
+from typing import NamedTuple
 
 from django.db import connection, models, transaction
 from django.db.backends.postgresql.base import ServerBindingCursor
@@ -137,48 +139,87 @@ def _rows_cursor():
         yield cursor
 
 
-def upsert_returning_pk(instance, unique, keep, with_statements=()):
-    """INSERT instance, or on a conflict over `unique` replace every field but `keep`;
-    return the primary key of the row it landed on (new or existing).
+def upsert_guarded(instance, unique, keep, guard, with_statements=(), reading=None):
+    """INSERT instance, or on a conflict over `unique` replace every field but `keep`, only where
+    `guard` holds; return (the primary key of the row it landed on, new or existing, or None
+    where it wrote nothing; the rows of `reading`, or None without one).
 
-    with_statements: [(sql, params)], writes that must commit with this one. On PostgreSQL they
-    run in the same statement, each a data-modifying WITH clause, so the write is one statement
-    (atomic on its own: no BEGIN and COMMIT round trips); elsewhere after it, in one transaction.
+    guard: (sql, params), a SELECT of at most one row, the write's permission (the caller's
+    workout performed on or before the log's day, say): no row, no write. The write must not
+    change what it reads.
+    with_statements: [(sql, params)], writes that go with this one, each reading the guard's row
+    from the table `{guard}` (a str.format field), so they happen exactly when it does.
+    reading: a `Bound` query (Compiled.bind), read with the write: it sees the database as it
+    was before.
+
+    On PostgreSQL all of it is one statement, the guard a WITH query and each write a
+    data-modifying one (atomic on its own: no BEGIN and COMMIT round trips); elsewhere the
+    reading, then the write, then the others, in one transaction.
     """
     model = type(instance)
     fields = model._meta.concrete_fields
     for field in fields:
         field.pre_save(instance, add=True)  # auto_now / auto_now_add timestamps
-    sql = _upsert_one_sql(model, tuple(unique), tuple(keep), connection.vendor)
-    params = _prep_rows(fields, [[getattr(instance, f.attname) for f in fields]])
-    with_statements = list(with_statements)
-    if with_statements and connection.vendor == "postgresql":
-        clauses = ", ".join(f"w{i} AS ({statement})" for i, (statement, _) in enumerate(with_statements))
-        sql = f"WITH {clauses} {sql}"
-        params = [*(param for _, values in with_statements for param in values), *params]
-        with_statements = []
-    with transaction.atomic() if with_statements else contextlib.nullcontext(), _prepared_cursor() as cursor:
-        cursor.execute(sql, params)
-        (pk,) = cursor.fetchone()
-        for statement, values in with_statements:
-            cursor.execute(statement, values)
-    return model._meta.pk.to_python(pk)
+    guard_sql, guard_params = guard
+    insert = _upsert_guarded_sql(model, tuple(unique), tuple(keep), connection.vendor)
+    values = _prep_rows(fields, [[getattr(instance, f.attname) for f in fields]])
+    if connection.vendor == "postgresql":
+        clauses = [f"guard AS ({guard_sql})"]
+        params = list(guard_params)
+        for i, (statement, statement_params) in enumerate(with_statements):
+            clauses.append(f"w{i} AS ({statement.format(guard='guard')})")
+            params += statement_params
+        clauses.append(f"upserted AS ({insert})")
+        params += values
+        select, joined = "upserted.pk", "(SELECT 1) AS one LEFT JOIN upserted ON true"
+        if reading is not None:  # a first column says whether the reading's row is one
+            select += ", r.*"
+            joined += f" LEFT JOIN (SELECT true AS found, q.* FROM ({reading.sql}) AS q) AS r ON true"
+            params += reading.params
+        with _prepared_cursor() as cursor:
+            cursor.execute(f"WITH {', '.join(clauses)} SELECT {select} FROM {joined}", params)
+            fetched = cursor.fetchall()
+        pk = fetched[0][0]
+        rows = None if reading is None else reading.convert([row[2:] for row in fetched if row[1]])
+    else:
+        with transaction.atomic():
+            rows = None if reading is None else reading.rows()
+            with connection.cursor() as cursor:
+                cursor.execute(f"WITH guard AS ({guard_sql}) {insert}", [*guard_params, *values])
+                found = cursor.fetchone()
+                pk = None if found is None else found[0]
+                for statement, statement_params in with_statements if pk is not None else ():
+                    statement = f"WITH guard AS ({guard_sql}) {statement.format(guard='guard')}"
+                    cursor.execute(statement, [*guard_params, *statement_params])
+    return (None if pk is None else model._meta.pk.to_python(pk)), rows
 
 
 @functools.cache
-def _upsert_one_sql(model, unique, keep, vendor):
-    """upsert_returning_pk's statement, built once per (model, unique, keep): quoting 50 names
-    per PUT cost a tenth of a millisecond."""
+def _upsert_guarded_sql(model, unique, keep, vendor):
+    """upsert_guarded's write, built once per (model, unique, keep): quoting 50 names per PUT cost
+    a tenth of a millisecond. Its values are typed on PostgreSQL: a SELECT's parameters are not
+    typed by the columns they go to, as a VALUES list's are."""
     fields = model._meta.concrete_fields
     qn = connection.ops.quote_name
     kept = {model._meta.get_field(name).column for name in keep}
     columns = ", ".join(qn(f.column) for f in fields)
+    values = ", ".join(typed_placeholder(f) for f in fields)
     replaced = ", ".join(f"{qn(f.column)} = EXCLUDED.{qn(f.column)}" for f in fields if f.column not in kept)
     keys = ", ".join(qn(model._meta.get_field(name).column) for name in unique)
+    # "WHERE true" keeps SQLite from reading ON CONFLICT as the ON of a join.
     return (
-        f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "
-        f"ON CONFLICT ({keys}) DO UPDATE SET {replaced} RETURNING {qn(model._meta.pk.column)}"
+        f"INSERT INTO {qn(model._meta.db_table)} ({columns}) SELECT {values} FROM guard WHERE true "
+        f"ON CONFLICT ({keys}) DO UPDATE SET {replaced} RETURNING {qn(model._meta.pk.column)} AS pk"
     )
+
+
+def typed_placeholder(field):
+    """A placeholder for a value of `field` in a SELECT list: cast to the field's type on PostgreSQL."""
+    if connection.vendor == "postgresql":
+        return (
+            f"CAST(%s AS {field.target_field.db_type(connection) if field.is_relation else field.db_type(connection)})"
+        )
+    return "%s"
 
 
 def insert_ignoring_conflicts(model, field_names, rows, conflict, chunk=5000, returning=()):
@@ -300,20 +341,39 @@ def upsert_rows(model, field_names, rows, unique, update):
 
 
 def upsert_rows_statement(model, field_names, rows, unique, update):
-    """(sql, params) of upsert_rows(...), to run in another statement (upsert_returning_pk)."""
+    """(sql, params) of upsert_rows(...)."""
     fields = [model._meta.get_field(name) for name in field_names]
     key = (model, tuple(field_names), tuple(unique), tuple(update), len(rows), connection.vendor)
     sql = _UPSERT_SQL.get(key)
     if sql is None:
-        qn = connection.ops.quote_name
         row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        sql = _UPSERT_SQL[key] = (
-            f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-            f"VALUES {', '.join([row_sql] * len(rows))} "
-            f"ON CONFLICT ({', '.join(qn(model._meta.get_field(name).column) for name in unique)}) DO UPDATE SET "
-            + ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in (model._meta.get_field(n).column for n in update))
+        sql = _UPSERT_SQL[key] = _upsert_sql(
+            model, fields, f"VALUES {', '.join([row_sql] * len(rows))}", unique, update
         )
     return sql, _prep_rows(fields, rows)
+
+
+def upsert_with_guarded(model, key_name, value_names, values, unique, update):
+    """(sql, params): upsert_rows' write of one row whose `key_name` field is the id of
+    upsert_guarded's guard row and whose `value_names` fields are `values`; one of its
+    with_statements, made only when its write is."""
+    fields = [model._meta.get_field(name) for name in (key_name, *value_names)]
+    key = (model, "guarded", key_name, tuple(value_names), tuple(unique), tuple(update), connection.vendor)
+    sql = _UPSERT_SQL.get(key)
+    if sql is None:
+        # Doubled braces: the statement is formatted with the guard's name ({guard}).
+        select = f"SELECT id, {', '.join(typed_placeholder(f) for f in fields[1:])} FROM {{guard}} WHERE true"
+        sql = _UPSERT_SQL[key] = _upsert_sql(model, fields, select, unique, update)
+    return sql, _prep_rows(fields[1:], [values])
+
+
+def _upsert_sql(model, fields, source, unique, update):
+    qn = connection.ops.quote_name
+    return (
+        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) {source} "
+        f"ON CONFLICT ({', '.join(qn(model._meta.get_field(name).column) for name in unique)}) DO UPDATE SET "
+        + ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in (model._meta.get_field(n).column for n in update))
+    )
 
 
 _UPSERT_SQL = {}
@@ -361,14 +421,33 @@ class Compiled:
             setattr(self._local, connection.vendor, cached)
         return cached
 
-    def rows(self, **values):
+    def bind(self, **values):
+        """This query with `values`, as a `Bound`: to run as it is or inside another statement."""
         compiler, sql, params, converters = self._compiled()
         bound = [
             p.output_field.get_db_prep_value(values[p.name], connection) if isinstance(p, Param) else p for p in params
         ]
+        return Bound(sql, bound, compiler, converters)
+
+    def rows(self, **values):
+        return self.bind(**values).rows()
+
+
+class Bound(NamedTuple):
+    """A `Compiled` query with its values: `sql` and `params` to run, `convert` for its rows."""
+
+    sql: str
+    params: list
+    compiler: object
+    converters: dict
+
+    def rows(self):
         with _prepared_cursor() as cursor:
-            cursor.execute(sql, bound)
-            fetched = cursor.fetchall()
-        if not converters:
+            cursor.execute(self.sql, self.params)
+            return self.convert(cursor.fetchall())
+
+    def convert(self, fetched):
+        """Rows of this query as fetched, as the queryset's values_list would give them."""
+        if not self.converters:
             return fetched
-        return [tuple(row) for row in compiler.apply_converters(fetched, converters)]
+        return [tuple(row) for row in self.compiler.apply_converters(fetched, self.converters)]

@@ -187,13 +187,19 @@ def _read_for_a_log():
 READ_FOR_A_LOG = Compiled(_read_for_a_log)
 
 
-def read_for_a_log(owner, workout_id):
-    """(workout, [LogFacts] of its logs, {workout id: {Reason}} of its open alerts) for a log
-    PUT, or None if the owner has no such workout: one query (two with open alerts).
+def reading_for_a_log(owner, workout_id):
+    """The read a log PUT makes with its write (tracker.services.save_log's `reading`): the
+    owner's workout with what `assess` reads of it, and its logs as they were."""
+    return READ_FOR_A_LOG.bind(workout_id=workout_id, owner_id=owner.pk)
+
+
+def found_for_a_log(rows):
+    """(workout, [LogFacts] of its logs, {workout id: {Reason}} of its open alerts) from the rows of
+    `reading_for_a_log`, or None if the owner has no such workout (a second query only with
+    open alerts).
 
     The workout is a Workout carrying what `assess` reads (see `assessable`).
     """
-    rows = READ_FOR_A_LOG.rows(workout_id=workout_id, owner_id=owner.pk)
     if not rows:
         return None
     pk, owner_id, performed_on, closed_on, closed_at, has_open_alerts = rows[0][:6]

@@ -9,14 +9,14 @@ once it commits.
 from django.dispatch import receiver
 
 from recovery.enqueue import evaluate_after_commit, evaluation_publisher
-from recovery.state import mark_due, mark_due_statement, workouts_counting
+from recovery.state import mark_due, mark_due_with_guarded, workouts_counting
 from tracker.signals import Companion, logs_changed, workout_deleting, workout_moved
 
 
 @receiver(logs_changed, dispatch_uid="recovery.logs_changed")
 def logs_changed_evaluate(sender, workout_ids, companions=None, **kwargs):
     if companions is not None:  # a log about to be saved: the flag goes into its own statement
-        companions.append(Companion(*mark_due_statement(workout_ids), evaluation_publisher(workout_ids)))
+        companions.append(Companion(*mark_due_with_guarded(), evaluation_publisher(workout_ids)))
         return
     mark_due(workout_ids)
     evaluate_after_commit(workout_ids)

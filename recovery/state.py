@@ -1,7 +1,7 @@
 """The one writer of recovery.models.Recovery: every write to a row goes through here.
 
 - mark_due: a workout's logs (or what recurring_pain reads of it) changed; evaluate it
-  (mark_due_statement: the same write, for a log's upsert to run in its own statement).
+  (mark_due_with_guarded: the same write, for a log's upsert to run in its own statement).
 - store_results: an evaluation's results, written only where the workout is still as
   read, which also lowers the due flag; mark_evaluated: the same for results that hold.
 - close_by_user: the user marks the episode recovered.
@@ -10,7 +10,7 @@
 from django.utils import timezone
 
 from config.dates import shift
-from config.sql import select_for_rows, update_where_unchanged, upsert_rows, upsert_rows_statement
+from config.sql import select_for_rows, update_where_unchanged, upsert_rows, upsert_with_guarded
 from recovery.levels import Level
 from recovery.models import Recovery
 from recovery.rules import RECURRING_PAIN, RECURRING_WINDOW_DAYS
@@ -30,10 +30,16 @@ def mark_due(workout_ids, now=None):
     upsert_rows(Recovery, DUE_FIELDS, _due_rows(workout_ids, now), unique=("workout",), update=("evaluation_due_at",))
 
 
-def mark_due_statement(workout_ids, now=None):
-    """mark_due's statement, (sql, params), for a writer to run with its own (a log's upsert)."""
-    return upsert_rows_statement(
-        Recovery, DUE_FIELDS, _due_rows(workout_ids, now), unique=("workout",), update=("evaluation_due_at",)
+def mark_due_with_guarded(now=None):
+    """mark_due's write of the workout whose log an upsert_guarded writes (a log PUT), (sql, params),
+    for it to run with its own: made only when that is."""
+    return upsert_with_guarded(
+        Recovery,
+        "workout",
+        DUE_FIELDS[1:],
+        (now or timezone.now(), Level.OK.value, []),
+        ("workout",),
+        ("evaluation_due_at",),
     )
 
 

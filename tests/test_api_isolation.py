@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from recovery.models import Recovery
 from tests.factories import ExerciseFactory, PainLogFactory, WorkoutFactory
 from tracker.models import PainLog, Workout
 
@@ -29,18 +30,25 @@ def requests_for(workout):
         ("get", f"{base}logs/{day}/", None),
         ("put", f"{base}logs/{day}/", {"pain": 9}),
         ("put", f"{base}logs/{(workout.performed_on + datetime.timedelta(days=1)).isoformat()}/", {"pain": 9}),
+        # What would be a 400 on one's own workout is the same 404 on another's.
+        ("put", f"{base}logs/{day}/", {"pain": 99}),
+        ("put", f"{base}logs/{(workout.performed_on - datetime.timedelta(days=1)).isoformat()}/", {"pain": 9}),
+        ("put", f"{base}logs/{(workout.performed_on + datetime.timedelta(days=9)).isoformat()}/", {"pain": 9}),
+        ("put", f"{base}logs/yesterday/", {"pain": 9}),
     ]
 
 
-@pytest.mark.parametrize("index", range(7))
+@pytest.mark.parametrize("index", range(11))
 def test_another_users_workout_is_a_404_on_every_verb(api, bobs_workout, index):
     method, url, body = requests_for(bobs_workout)[index]
+    flags = list(Recovery.objects.values_list("workout_id", "evaluation_due_at"))
     response = getattr(api, method)(url, body, format="json")
     assert response.status_code == 404
     assert "mine" not in str(response.content)
     bobs_workout.refresh_from_db()
     assert bobs_workout.title == "Leg day"
     assert list(PainLog.objects.values_list("pain", flat=True)) == [3]
+    assert list(Recovery.objects.values_list("workout_id", "evaluation_due_at")) == flags  # nor flagged due
 
 
 def test_another_users_workouts_are_not_listed(api, bobs_workout):

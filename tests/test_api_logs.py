@@ -4,6 +4,7 @@ import json
 import pytest
 import time_machine
 
+from recovery.models import Recovery
 from tests.conftest import client_for
 from tests.factories import PainLogFactory, UserFactory, WorkoutFactory
 from tests.recovery_helpers import due_at
@@ -135,6 +136,7 @@ def test_bad_log_dates_are_refused(api, workout, day, message):
     assert response.status_code == 400
     assert message in response.json()["logged_on"][0]
     assert not PainLog.objects.exists()
+    assert not Recovery.objects.filter(workout=workout, evaluation_due_at__isnull=False).exists()
 
 
 def test_malformed_json_is_a_400(api, workout):

@@ -14,30 +14,80 @@ from config.sql import (
     Param,
     insert_ignoring_conflicts,
     update_where_unchanged,
-    upsert_returning_pk,
+    upsert_guarded,
     upsert_rows,
-    upsert_rows_statement,
+    upsert_with_guarded,
 )
 from recovery.levels import Level, Reason
 from recovery.models import Alert, Recovery
+from recovery.state import mark_due_with_guarded
 from tests.factories import WorkoutFactory
-from tracker.models import PainLog
+from tracker.models import PainLog, Workout
 
 pytestmark = pytest.mark.django_db
 LOG_KEPT = ("id", "workout", "logged_on", "created_at")
 
 
+WORKOUT_BY_DAY = Compiled(
+    lambda: Workout.objects.filter(
+        pk=Param("id", models.UUIDField()), performed_on__lte=Param("day", models.DateField())
+    ).values_list("id")
+)
+
+
+def guard_for(workout, day=None):
+    """upsert_guarded's guard: the workout, if performed on or before `day`."""
+    return WORKOUT_BY_DAY.bind(id=workout.pk, day=day or workout.performed_on)[:2]
+
+
+def log_upsert(log, guard, **kwargs):
+    return upsert_guarded(log, unique=("workout", "logged_on"), keep=LOG_KEPT, guard=guard, **kwargs)
+
+
 def test_upsert_returns_the_new_rows_key_then_the_existing_ones():
     workout = WorkoutFactory()
     first = PainLog(workout=workout, logged_on=workout.performed_on, pain=3, locations=["neck"])
-    assert upsert_returning_pk(first, unique=("workout", "logged_on"), keep=LOG_KEPT) == first.id
+    assert log_upsert(first, guard_for(workout)) == (first.id, None)
     created_at = PainLog.objects.get().created_at
 
     again = PainLog(workout=workout, logged_on=workout.performed_on, pain=6, quality="sharp")
     assert again.id != first.id
-    assert upsert_returning_pk(again, unique=("workout", "logged_on"), keep=LOG_KEPT) == first.id
+    assert log_upsert(again, guard_for(workout)) == (first.id, None)
     row = PainLog.objects.get()
     assert (row.id, row.pain, row.quality, row.locations, row.created_at) == (first.id, 6, "sharp", [], created_at)
+
+
+def test_an_upsert_whose_guard_finds_no_row_writes_nothing_nor_its_companions():
+    workout = WorkoutFactory()
+    day_before = workout.performed_on - datetime.timedelta(days=1)
+    log = PainLog(workout=workout, logged_on=day_before, pain=3)
+    flag = mark_due_with_guarded()
+    assert log_upsert(log, guard_for(workout, day_before), with_statements=[flag]) == (None, None)
+    assert not PainLog.objects.exists()
+    assert not Recovery.objects.filter(workout=workout).exists()
+
+
+def test_an_upsert_reads_with_its_write_what_was_there_before_it():
+    workout = WorkoutFactory()
+    PainLog.objects.create(workout=workout, logged_on=workout.performed_on, pain=2)
+    reading = Compiled(
+        lambda: PainLog.objects.filter(workout=Param("workout", models.UUIDField())).values_list("logged_on", "pain")
+    )
+    later = workout.performed_on + datetime.timedelta(days=1)
+    log = PainLog(workout=workout, logged_on=later, pain=6)
+    pk, rows = log_upsert(log, guard_for(workout, later), reading=reading.bind(workout=workout.pk))
+    assert pk == log.id
+    assert rows == [(workout.performed_on, 2)]  # converted as the queryset would, without the new log
+    assert PainLog.objects.count() == 2
+    # A reading that finds nothing gives no rows; the write still happens.
+    nothing = reading.bind(workout=uuid.uuid4())
+    assert log_upsert(
+        PainLog(workout=workout, logged_on=later, pain=7), guard_for(workout, later), reading=nothing
+    ) == (
+        log.id,
+        [],
+    )
+    assert PainLog.objects.get(logged_on=later).pain == 7
 
 
 def alert_row(workout, reason):
@@ -162,12 +212,14 @@ def test_the_log_puts_statements_run_prepared_and_other_statements_do_not(api, p
     for pain in (2, 7):  # a painful log also reads the user's other painful workouts
         assert api.put(url, {"pain": pain, "locations": ["lower_back"]}, format="json").status_code in (200, 201)
     statements = prepared_statements()
-    # The log's upsert and its workout's due flag: one statement.
+    # The log's upsert, its workout's due flag and the triage's read of the workout: one statement.
     assert any(
-        s.startswith('WITH w0 AS (INSERT INTO "recovery_recovery"') and 'INSERT INTO "tracker_painlog"' in s
+        s.startswith("WITH guard AS (")
+        and 'INSERT INTO "recovery_recovery"' in s
+        and 'INSERT INTO "tracker_painlog"' in s
+        and '"tracker_painlog"."pain"' in s
         for s in statements
     )
-    assert any('FROM "tracker_workout"' in s and '"tracker_painlog"."pain"' in s for s in statements)
     assert any('MIN("tracker_painlog"."logged_on")' in s for s in statements)
     # The rest of Django's statements bind on the client and are never prepared.
     PainLog.objects.filter(pk=workout.pk).count()
@@ -178,23 +230,16 @@ def test_an_upsert_and_its_companion_writes_commit_together_or_not_at_all():
     workout = WorkoutFactory()
     due = timezone.now()
     log = PainLog(workout=workout, logged_on=workout.performed_on, pain=4)
-    flag = upsert_rows_statement(
-        Recovery,
-        ("workout", "evaluation_due_at", "level", "reasons"),
-        [(workout.pk, due, 0, [])],
-        ("workout",),
-        ("evaluation_due_at",),
-    )
-    assert upsert_returning_pk(log, ("workout", "logged_on"), LOG_KEPT, with_statements=[flag]) == log.id
+    assert log_upsert(log, guard_for(workout), with_statements=[mark_due_with_guarded(due)]) == (log.id, None)
     assert Recovery.objects.get(workout=workout).evaluation_due_at == due
     assert PainLog.objects.get().pain == 4
 
     # A companion that fails (a level out of range) takes the log's write down with it.
-    bad = upsert_rows_statement(Recovery, ("workout", "evaluation_due_at", "level", "reasons"),
-                                [(workout.pk, due, 99, [])], ("workout",), ("level",))  # fmt: skip
+    bad = upsert_with_guarded(Recovery, "workout", ("evaluation_due_at", "level", "reasons"), (due, 99, []),
+                              ("workout",), ("level",))  # fmt: skip
     again = PainLog(workout=workout, logged_on=workout.performed_on, pain=9)
     with pytest.raises(IntegrityError), transaction.atomic():
-        upsert_returning_pk(again, ("workout", "logged_on"), LOG_KEPT, with_statements=[bad])
+        log_upsert(again, guard_for(workout), with_statements=[bad])
     assert PainLog.objects.get().pain == 4
     assert Recovery.objects.get(workout=workout).level == 0
 
@@ -202,14 +247,18 @@ def test_an_upsert_and_its_companion_writes_commit_together_or_not_at_all():
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="one statement is PostgreSQL's way (SQLite: one transaction)"
 )
-def test_a_log_put_writes_with_one_statement_and_no_transaction_round_trips(api, patient):
+def test_a_log_put_reads_and_writes_with_one_statement_and_no_transaction_round_trips(api, patient):
     workout = WorkoutFactory(owner=patient, performed_on=patient.local_today())
     url = f"/api/v1/workouts/{workout.pk}/logs/{workout.performed_on}/"
     with CaptureQueriesContext(connection) as queries:
         assert api.put(url, {"pain": 2}, format="json").status_code == 201
-    writes = [q["sql"] for q in queries if not q["sql"].startswith("SELECT")]
-    assert len(writes) == 1, writes
-    assert writes[0].startswith('WITH w0 AS (INSERT INTO "recovery_recovery"'), writes
+    statements = [q["sql"] for q in queries]
+    # Besides the token check: the workout's ownership, the log's write, the workout's due flag
+    # and what the triage reads of it, in one statement.
+    (put,) = [s for s in statements if "tracker_painlog" in s]
+    assert len(statements) == 2, statements
+    assert put.startswith('WITH guard AS (SELECT "tracker_workout"."id" AS "id" FROM "tracker_workout"'), put
+    assert 'w0 AS (INSERT INTO "recovery_recovery"' in put and 'upserted AS (INSERT INTO "tracker_painlog"' in put
     assert Recovery.objects.get(workout=workout).evaluation_due_at is not None
 
 

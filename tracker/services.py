@@ -1,34 +1,54 @@
 """Writes to training data that must happen together, in one transaction."""
 
-from django.db import transaction
+from django.db import models, transaction
 
-from config.sql import upsert_returning_pk
+from config.sql import Compiled, Param, upsert_guarded
+from tracker.access import owned_workouts
 from tracker.models import Exercise, PainLog, Workout
 from tracker.signals import logs_changed, workout_deleting, workout_moved
 
 # A replaced log keeps its identity and its creation time.
 LOG_KEPT_ON_REPLACE = ("id", "workout", "logged_on", "created_at")
+# Whether a log of the day may be written: the owner's workout, performed on or before the day.
+LOG_ALLOWED = Compiled(
+    lambda: (
+        owned_workouts(Param("owner_id", models.BigIntegerField()))
+        .filter(pk=Param("workout_id", models.UUIDField()), performed_on__lte=Param("logged_on", models.DateField()))
+        .order_by()
+        .values_list("id")
+    )
+)
 
 
-def save_log(workout, logged_on, fields):
-    """Create or replace the log of (workout, day) and announce it; return (log, created).
+def save_log(owner, workout_id, logged_on, fields, reading=None):
+    """Create or replace the log of (workout, day) and announce it, if `owner` has the workout and
+    performed it on or before the day; return (log, created, the rows of `reading`), log None
+    where there was no such workout.
 
     One upsert, decided by the database's unique (workout, logged_on) constraint, so
     concurrent or replayed PUTs of the same day land on one row. The row's id comes back:
     the freshly minted one when the row is new, the existing one when it was replaced.
-    What receivers of logs_changed write commits with it, in the same statement on PostgreSQL.
+    What receivers of logs_changed write, and `reading` (a config.sql `Bound` query: it sees the
+    database as before the write), go with it: on PostgreSQL all in one statement.
     """
-    log = PainLog(workout=workout, logged_on=logged_on, **fields)
+    log = PainLog(workout_id=workout_id, logged_on=logged_on, **fields)
     minted_id = log.id
     companions = []
-    logs_changed.send(sender=PainLog, workout_ids=[workout.pk], companions=companions)
-    log.id = upsert_returning_pk(
-        log, unique=("workout", "logged_on"), keep=LOG_KEPT_ON_REPLACE, with_statements=[c[:2] for c in companions]
+    logs_changed.send(sender=PainLog, workout_ids=[workout_id], companions=companions)
+    log.id, rows = upsert_guarded(
+        log,
+        unique=("workout", "logged_on"),
+        keep=LOG_KEPT_ON_REPLACE,
+        guard=LOG_ALLOWED.bind(owner_id=owner.pk, workout_id=workout_id, logged_on=logged_on)[:2],
+        with_statements=[c[:2] for c in companions],
+        reading=reading,
     )
+    if log.id is None:
+        return None, False, rows
     for companion in companions:
         if companion.on_commit is not None:
             transaction.on_commit(companion.on_commit)  # at once, unless a caller's transaction is open
-    return log, log.id == minted_id
+    return log, log.id == minted_id, rows
 
 
 @transaction.atomic

@@ -13,9 +13,11 @@ from django.dispatch import Signal
 
 # The logs of these workouts were created, replaced or deleted. kwargs: workout_ids, and from
 # save_log (one log's upsert: the log PUT) `companions`, a list. Sent with it, the change is
-# about to be written, not yet: a receiver appends a Companion, what it would write, instead of
-# writing, and save_log runs it with the log's upsert (on PostgreSQL in the same statement, so a
-# PUT is one statement with no transaction round trips), then its on_commit once that commits.
+# about to be written, not yet, and only if the owner's workout allows it: a receiver appends a
+# Companion, what it would write, instead of writing. Its SQL reads the workout from `{guard}`,
+# a table of one row whose column `id` is the workout's id, and so is written exactly when the
+# log is: save_log runs it with the log's upsert (on PostgreSQL in the same statement, so a PUT
+# is one statement with no transaction round trips), then its on_commit once that commits.
 logs_changed = Signal()
 
 

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.fields import parse_iso_date
-from recovery.evaluation import assess, log_fact, read_for_a_log
+from recovery.evaluation import assess, found_for_a_log, log_fact, reading_for_a_log
 from tracker.access import owned_workouts
 from tracker.api.serializers import (
     PainLogSerializer,
@@ -85,22 +85,29 @@ class WorkoutLogView(APIView):
         responses={200: SavedPainLogSerializer, 201: SavedPainLogSerializer},
     )
     def put(self, request, workout_id, logged_on):
-        # The caller's workout, its logs and open alerts, in one query: what the triage reads
-        # is read before the write, so it needs no read after it.
-        found = read_for_a_log(request.user, workout_id)
+        user = request.user
+        try:
+            day = self._day(logged_on)
+            fields = validated_log_fields(request.data)
+            today = user.local_today()
+            if day > today:
+                raise ValidationError({"logged_on": [f"{day} is after your today ({today}, {user.timezone})."]})
+        except ValidationError:
+            if not owned_workouts(user).filter(pk=workout_id).exists():
+                raise Http404 from None  # another user's workout: not found, whatever the body
+            raise
+        # The log's write, and what the triage reads of the workout as it was before: one
+        # statement, which writes only if the workout is the caller's and begins by the day.
+        log, created, rows = save_log(user, workout_id, day, fields, reading=reading_for_a_log(user, workout_id))
+        found = found_for_a_log(rows)
         if found is None:
             raise Http404
         workout, logs, alert_reasons = found
-        day = self._day(logged_on)
-        fields = validated_log_fields(request.data)
-        today = request.user.local_today()
-        if day > today:
-            raise ValidationError({"logged_on": [f"{day} is after your today ({today}, {request.user.timezone})."]})
-        if day < workout.performed_on:
+        if log is None:
             raise ValidationError(
                 {"logged_on": [f"{day} is before the workout ({workout.performed_on}); log days on or after it."]}
             )
-        log, created = save_log(workout, day, fields)
+        log.workout = workout
         logs = {workout.pk: [*(other for other in logs if other.logged_on != day), log_fact(log)]}
         log.triage = assess([workout], logs, alert_reasons)[workout.pk].triage
         return Response(
