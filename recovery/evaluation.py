@@ -10,10 +10,8 @@ constant number of queries whatever its size.
 """
 
 import contextlib
-import datetime
 import functools
 import logging
-import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -189,62 +187,16 @@ def _read_for_a_log():
 READ_FOR_A_LOG = Compiled(_read_for_a_log)
 
 
-def reading_for_a_log(owner, workout_id, logged_on, pain):
-    """The read a log PUT makes with its write of (logged_on, pain) (tracker.services.save_log's
-    `reading`, which sees the database as before the write): the owner's workout with what
-    `assess` reads of it, its logs, and in a last column the owner's painful workouts around it
-    that recurring_pain counts (`_painful_around_sql`), when the workout will hurt enough."""
-    read = READ_FOR_A_LOG.bind(workout_id=workout_id, owner_id=owner.pk)
-    painful_sql, painful_params = _painful_around_sql(), _painful_around_params(owner, workout_id, logged_on, pain)
-    # The placeholders in the order of the text: the painful column's, then the read's.
-    return read._replace(sql=f"SELECT q.*, ({painful_sql}) FROM ({read.sql}) AS q", params=painful_params + read.params)
-
-
-@functools.cache
-def _painful_around_sql_for(vendor):
-    workout, log, pain = Workout._meta.db_table, PainLog._meta.db_table, int(RECURRING_PAIN)
-    postgresql = vendor == "postgresql"
-    window_start = f"t.performed_on - {WINDOW_DAYS}" if postgresql else f"date(t.performed_on, '-{WINDOW_DAYS} days')"
-    concat = "string_agg" if postgresql else "group_concat"
-    text = (lambda date: f"to_char({date}, 'YYYY-MM-DD')") if postgresql else (lambda date: date)
-    first_painful = f"(SELECT MIN(l.logged_on) FROM {log} l WHERE l.workout_id = w.id AND l.pain >= {pain})"
-    # One text of 'workout id, date, day of its first painful log' triples: read once, however
-    # many logs the workout has (an uncorrelated subquery), and only when the workout's peak pain
-    # will be RECURRING_PAIN or more (the new log's, or another day's), as painful_others reads.
-    return (
-        f"CASE WHEN %s >= {pain} OR EXISTS (SELECT 1 FROM {log} l "
-        f"WHERE l.workout_id = %s AND l.logged_on <> %s AND l.pain >= {pain}) "
-        f"THEN COALESCE((SELECT {concat}(x, ',') FROM (SELECT CAST(w.id AS text) || ' ' || "
-        f"{text('w.performed_on')} || ' ' || {text(first_painful)} AS x "
-        f"FROM {workout} t JOIN {workout} w ON w.owner_id = t.owner_id "
-        f"AND w.performed_on >= {window_start} AND w.performed_on <= t.performed_on "
-        f"WHERE t.id = %s AND t.owner_id = %s) AS painful WHERE x IS NOT NULL), '') END"
-    )
-
-
-def _painful_around_sql():
-    return _painful_around_sql_for(connection.vendor)
-
-
-def _painful_around_params(owner, workout_id, logged_on, pain):
-    workout_key = _field(Workout, "id").get_db_prep_value(workout_id, connection)
-    day = _field(PainLog, "logged_on").get_db_prep_value(logged_on, connection)
-    return [pain, workout_key, day, workout_key, owner.pk]
-
-
-def _painful_around(joined, owner_id):
-    """`painful_others` for one owner from `_painful_around_sql`'s text; None where it was not read."""
-    if joined is None:
-        return None
-    date = datetime.date.fromisoformat
-    found = (item.split(" ") for item in joined.split(",") if item)
-    return {owner_id: [(uuid.UUID(pk), PainfulWorkout(date(on), date(first))) for pk, on, first in found]}
+def reading_for_a_log(owner, workout_id):
+    """The read a log PUT makes with its write (tracker.services.save_log's `reading`): the
+    owner's workout with what `assess` reads of it, and its logs as they were."""
+    return READ_FOR_A_LOG.bind(workout_id=workout_id, owner_id=owner.pk)
 
 
 def found_for_a_log(rows):
-    """(workout, [LogFacts] of its logs, {workout id: {Reason}} of its open alerts, painful
-    others or None) from the rows of `reading_for_a_log`, or None if the owner has no such
-    workout (a second query only with open alerts). The last two go to `assess`.
+    """(workout, [LogFacts] of its logs, {workout id: {Reason}} of its open alerts) from the rows of
+    `reading_for_a_log`, or None if the owner has no such workout (a second query only with
+    open alerts).
 
     The workout is a Workout carrying what `assess` reads (see `assessable`).
     """
@@ -254,9 +206,9 @@ def found_for_a_log(rows):
     workout = Workout(id=pk, owner_id=owner_id, performed_on=performed_on)
     workout.closed_by_user_on, workout.closed_by_user_at = closed_on, closed_at
     workout.has_open_alerts = has_open_alerts
-    logs = [LogFacts(*row[6:-1]) for row in rows if row[6] is not None]
+    logs = [LogFacts(*row[6:]) for row in rows if row[6] is not None]
     alert_reasons = read_open_alert_reasons([pk]) if has_open_alerts else {}
-    return workout, logs, alert_reasons, _painful_around(rows[0][-1], owner_id)
+    return workout, logs, alert_reasons
 
 
 PAINFUL_OF_ONE = Compiled(

@@ -197,34 +197,6 @@ def test_the_put_triage_counts_other_painful_workouts_when_another_day_of_the_wo
     assert "recurring_pain" not in put(api, workout, 0, pain=3).json()["triage"]["reasons"]
 
 
-@pytest.mark.parametrize("new_pain", [2, 5])
-def test_the_puts_read_of_painful_workouts_is_what_painful_others_reads(patient, new_pain):
-    workout = WorkoutFactory(owner=patient, performed_on=TODAY - datetime.timedelta(days=3))
-    PainLogFactory(workout=workout, logged_on=workout.performed_on, pain=5)
-    for before, pains in [(0, (1, 6)), (1, (4,)), (12, (9, 2, 5)), (29, (5,)), (30, (8,)), (-1, (9,))]:
-        other = WorkoutFactory(owner=patient, performed_on=workout.performed_on - datetime.timedelta(days=before))
-        for day, pain in enumerate(pains):
-            PainLogFactory(workout=other, logged_on=other.performed_on + datetime.timedelta(days=day), pain=pain)
-    stranger_workout = WorkoutFactory(owner=UserFactory(), performed_on=workout.performed_on)
-    PainLogFactory(workout=stranger_workout, logged_on=workout.performed_on, pain=9)
-    day = workout.performed_on + datetime.timedelta(days=1)
-    rows = evaluation.reading_for_a_log(patient, workout.pk, day, new_pain).rows()
-    *_, others = evaluation.found_for_a_log(rows)
-    expected = evaluation.painful_others([workout], [6])
-    assert sorted(others[patient.pk]) == sorted(expected[patient.pk])
-    assert len(others[patient.pk]) == 4  # the workout itself (left out by assess), days 0, 12 and 29
-
-
-def test_the_put_reads_no_painful_workouts_for_a_workout_that_does_not_hurt_enough(patient):
-    workout = WorkoutFactory(owner=patient, performed_on=TODAY - datetime.timedelta(days=3))
-    PainLogFactory(workout=workout, logged_on=workout.performed_on, pain=6)  # replaced below
-    other = WorkoutFactory(owner=patient, performed_on=workout.performed_on)
-    PainLogFactory(workout=other, logged_on=other.performed_on, pain=9)
-    rows = evaluation.reading_for_a_log(patient, workout.pk, workout.performed_on, 4).rows()
-    *_, others = evaluation.found_for_a_log(rows)
-    assert others is None  # not read: assess reads nothing either, the peak being 4
-
-
 def test_recurring_pain_reaches_later_workouts_when_an_earlier_one_changes(api, patient):
     early, middle, late = (
         WorkoutFactory(owner=patient, performed_on=TODAY - datetime.timedelta(days=n)) for n in (20, 10, 2)
