@@ -30,7 +30,7 @@ VALUES list.
   values go, then run as that SQL. On the log PUT, compiling five querysets per request cost
   more than running them (bench/api_log.py).
 
-The log PUT's statements (`Compiled` queries, `upsert_guarded`, a one-row `upsert_rows`)
+The log PUT's statements (`upsert_guarded`, `Compiled` queries) and a one-row `upsert_rows`
 run prepared on PostgreSQL: parsed and planned once per connection, then only executed.
 """
 
@@ -334,23 +334,16 @@ def upsert_rows(model, field_names, rows, unique, update):
     fields to the new values. One statement; its SQL is built once per (model, shape, size)."""
     if not rows:
         return
-    sql, params = upsert_rows_statement(model, field_names, rows, unique, update)
-    # One row's statement (the log PUT's) is prepared; bigger ones are rarer, each size its own SQL.
-    with _prepared_cursor() if len(rows) == 1 else connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-def upsert_rows_statement(model, field_names, rows, unique, update):
-    """(sql, params) of upsert_rows(...)."""
     fields = [model._meta.get_field(name) for name in field_names]
     key = (model, tuple(field_names), tuple(unique), tuple(update), len(rows), connection.vendor)
     sql = _UPSERT_SQL.get(key)
     if sql is None:
         row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        sql = _UPSERT_SQL[key] = _upsert_sql(
-            model, fields, f"VALUES {', '.join([row_sql] * len(rows))}", unique, update
-        )
-    return sql, _prep_rows(fields, rows)
+        source = f"VALUES {', '.join([row_sql] * len(rows))}"
+        sql = _UPSERT_SQL[key] = _upsert_sql(model, fields, source, unique, update)
+    # One row's statement (a workout's due flag) is prepared; bigger ones are rarer, each size its own SQL.
+    with _prepared_cursor() if len(rows) == 1 else connection.cursor() as cursor:
+        cursor.execute(sql, _prep_rows(fields, rows))
 
 
 def upsert_with_guarded(model, key_name, value_names, values, unique, update):
