@@ -216,9 +216,8 @@ def _upsert_guarded_sql(model, unique, keep, vendor):
 def typed_placeholder(field):
     """A placeholder for a value of `field` in a SELECT list: cast to the field's type on PostgreSQL."""
     if connection.vendor == "postgresql":
-        return (
-            f"CAST(%s AS {field.target_field.db_type(connection) if field.is_relation else field.db_type(connection)})"
-        )
+        typed = field.target_field if field.is_relation else field
+        return f"CAST(%s AS {typed.db_type(connection)})"
     return "%s"
 
 
