@@ -187,82 +187,28 @@ def _read_for_a_log():
 READ_FOR_A_LOG = Compiled(_read_for_a_log)
 
 
-# The last column of reading_for_a_log's rows: what a row is.
-READ_WITHOUT_OTHERS, READ_WITH_OTHERS, PAINFUL_OTHER = 0, 1, 2
-
-
-def reading_for_a_log(owner, workout_id, logged_on, pain):
-    """The read a log PUT of (logged_on, pain) makes with its write (tracker.services.save_log's
-    `reading`, which sees the database as it was before the write): the owner's workout with
-    what `assess` reads of it and its logs, a row a log; then, when the workout will hurt
-    enough for recurring_pain to count others (its new log or another day's: pain >= 5), the
-    owner's other painful workouts that it counts, a row each. See `found_for_a_log`.
-
-    The other workouts come in the same rows, as a separate query cost a painful PUT more than
-    its write (bench/api_log.py); whether they were read is said by the workout's rows, so a
-    PUT whose workout does not hurt enough reads them in no way at all.
-    """
-    read = READ_FOR_A_LOG.bind(workout_id=workout_id, owner_id=owner.pk)
-    workout_key = _field(Workout, "id").get_db_prep_value(workout_id, connection)
-    day = _field(PainLog, "logged_on").get_db_prep_value(logged_on, connection)
-    hurts, others = _reading_for_a_log_sql(connection.vendor)
-    hurts_params = [pain, workout_key, day]
-    # Placeholders in the order of the text: the first SELECT's column, its FROM, the second's.
-    params = [*hurts_params, *read.params, workout_key, owner.pk, *hurts_params]
-    sql = (
-        f"SELECT q.*, CASE WHEN {hurts} THEN {READ_WITH_OTHERS} ELSE {READ_WITHOUT_OTHERS} END "
-        f"FROM ({read.sql}) AS q UNION ALL {others}"
-    )
-    return read._replace(sql=sql, params=params)
-
-
-@functools.cache
-def _reading_for_a_log_sql(vendor):
-    """(whether the workout will hurt enough, the SELECT of the painful others): SQL."""
-    workout, log, pain = Workout._meta.db_table, PainLog._meta.db_table, int(RECURRING_PAIN)
-    hurts = (
-        f"(%s >= {pain} OR EXISTS (SELECT 1 FROM {log} l "
-        f"WHERE l.workout_id = %s AND l.logged_on <> %s AND l.pain >= {pain}))"
-    )
-    start = (
-        f"t.performed_on - {WINDOW_DAYS}" if vendor == "postgresql" else f"date(t.performed_on, '-{WINDOW_DAYS} days')"
-    )
-    # The columns of READ_FOR_A_LOG's rows: id, owner, date, the day of its first painful log
-    # where closed_by_user_on goes (both dates), nothing in the others.
-    blanks = ", ".join(["NULL"] * (len(LOG_FACT_FIELDS) + 2))
-    others = (
-        f"SELECT p.id, NULL, p.performed_on, p.painful_from, {blanks}, {PAINFUL_OTHER} FROM ("
-        f"SELECT w.id, w.performed_on, (SELECT MIN(l.logged_on) FROM {log} l "
-        f"WHERE l.workout_id = w.id AND l.pain >= {pain}) AS painful_from "
-        f"FROM {workout} t JOIN {workout} w ON w.owner_id = t.owner_id "
-        f"AND w.performed_on >= {start} AND w.performed_on <= t.performed_on AND w.id <> t.id "
-        f"WHERE t.id = %s AND t.owner_id = %s AND {hurts}) AS p WHERE p.painful_from IS NOT NULL"
-    )
-    return hurts, others
+def reading_for_a_log(owner, workout_id):
+    """The read a log PUT makes with its write (tracker.services.save_log's `reading`): the
+    owner's workout with what `assess` reads of it, and its logs as they were."""
+    return READ_FOR_A_LOG.bind(workout_id=workout_id, owner_id=owner.pk)
 
 
 def found_for_a_log(rows):
-    """(workout, [LogFacts] of its logs, {workout id: {Reason}} of its open alerts, `others` for
-    `assess`: the painful other workouts, or None where they were not read) from the rows of
+    """(workout, [LogFacts] of its logs, {workout id: {Reason}} of its open alerts) from the rows of
     `reading_for_a_log`, or None if the owner has no such workout (a second query only with
     open alerts).
 
     The workout is a Workout carrying what `assess` reads (see `assessable`).
     """
-    own = [row for row in rows if row[-1] != PAINFUL_OTHER]
-    if not own:
+    if not rows:
         return None
-    pk, owner_id, performed_on, closed_on, closed_at, has_open_alerts = own[0][:6]
+    pk, owner_id, performed_on, closed_on, closed_at, has_open_alerts = rows[0][:6]
     workout = Workout(id=pk, owner_id=owner_id, performed_on=performed_on)
     workout.closed_by_user_on, workout.closed_by_user_at = closed_on, closed_at
     workout.has_open_alerts = has_open_alerts
-    logs = [LogFacts(*row[6:-1]) for row in own if row[6] is not None]
+    logs = [LogFacts(*row[6:]) for row in rows if row[6] is not None]
     alert_reasons = read_open_alert_reasons([pk]) if has_open_alerts else {}
-    others = None
-    if own[0][-1] == READ_WITH_OTHERS:
-        painful = [(row[0], PainfulWorkout(row[2], row[3])) for row in rows if row[-1] == PAINFUL_OTHER]
-        others = {owner_id: painful}
-    return workout, logs, alert_reasons, others
+    return workout, logs, alert_reasons
 
 
 PAINFUL_OF_ONE = Compiled(

@@ -197,41 +197,10 @@ def test_the_put_triage_counts_other_painful_workouts_when_another_day_of_the_wo
     assert "recurring_pain" not in put(api, workout, 0, pain=3).json()["triage"]["reasons"]
 
 
-@pytest.mark.parametrize("new_pain", [2, 5])
-def test_the_puts_read_of_painful_workouts_is_what_painful_others_reads(patient, new_pain):
-    workout = WorkoutFactory(owner=patient, performed_on=TODAY - datetime.timedelta(days=3))
-    PainLogFactory(workout=workout, logged_on=workout.performed_on, pain=5)
-    for before, pains in [(0, (1, 6)), (1, (4,)), (12, (9, 2, 5)), (29, (5,)), (30, (8,)), (-1, (9,))]:
-        other = WorkoutFactory(owner=patient, performed_on=workout.performed_on - datetime.timedelta(days=before))
-        for day, pain in enumerate(pains):
-            PainLogFactory(workout=other, logged_on=other.performed_on + datetime.timedelta(days=day), pain=pain)
-    stranger_workout = WorkoutFactory(owner=UserFactory(), performed_on=workout.performed_on)
-    PainLogFactory(workout=stranger_workout, logged_on=workout.performed_on, pain=9)
-    day = workout.performed_on + datetime.timedelta(days=1)
-    rows = evaluation.reading_for_a_log(patient, workout.pk, day, new_pain).rows()
-    *_, others = evaluation.found_for_a_log(rows)
-    expected = [(pk, other) for pk, other in evaluation.painful_others([workout], [6])[patient.pk] if pk != workout.pk]
-    assert sorted(others[patient.pk], key=str) == sorted(expected, key=str)
-    assert len(others[patient.pk]) == 3  # days 0, 12 and 29 before it; not 30 days before, nor after
-
-
-def test_the_put_reads_no_painful_workouts_for_a_workout_that_does_not_hurt_enough(patient):
-    workout = WorkoutFactory(owner=patient, performed_on=TODAY - datetime.timedelta(days=3))
-    PainLogFactory(workout=workout, logged_on=workout.performed_on, pain=6)  # replaced below
-    other = WorkoutFactory(owner=patient, performed_on=workout.performed_on)
-    PainLogFactory(workout=other, logged_on=other.performed_on, pain=9)
-    rows = evaluation.reading_for_a_log(patient, workout.pk, workout.performed_on, 4).rows()
-    assert len(rows) == 1  # the workout and its one log: the other is not read
-    *_, others = evaluation.found_for_a_log(rows)
-    assert others is None  # nor said to be none: assess would read them if it needed them
-
-
-def test_the_put_reads_nothing_of_another_users_workout(patient, other_patient):
+def test_the_puts_read_finds_nothing_of_another_users_workout(patient, other_patient):
     theirs = WorkoutFactory(owner=other_patient, performed_on=TODAY - datetime.timedelta(days=3))
     PainLogFactory(workout=theirs, logged_on=theirs.performed_on, pain=6)
-    painful = WorkoutFactory(owner=other_patient, performed_on=theirs.performed_on)
-    PainLogFactory(workout=painful, logged_on=painful.performed_on, pain=9)
-    assert evaluation.reading_for_a_log(patient, theirs.pk, theirs.performed_on, 8).rows() == []
+    assert evaluation.reading_for_a_log(patient, theirs.pk).rows() == []
     assert evaluation.found_for_a_log([]) is None
 
 

@@ -98,19 +98,18 @@ class WorkoutLogView(APIView):
             raise
         # The log's write, and what the triage reads of the workout as it was before: one
         # statement, which writes only if the workout is the caller's and begins by the day.
-        reading = reading_for_a_log(user, workout_id, day, fields["pain"])
-        log, created, rows = save_log(user, workout_id, day, fields, reading=reading)
+        log, created, rows = save_log(user, workout_id, day, fields, reading=reading_for_a_log(user, workout_id))
         found = found_for_a_log(rows)
         if found is None:
             raise Http404
-        workout, logs, alert_reasons, others = found
+        workout, logs, alert_reasons = found
         if log is None:
             raise ValidationError(
                 {"logged_on": [f"{day} is before the workout ({workout.performed_on}); log days on or after it."]}
             )
         log.workout = workout
         logs = {workout.pk: [*(other for other in logs if other.logged_on != day), log_fact(log)]}
-        log.triage = assess([workout], logs, alert_reasons, others)[workout.pk].triage
+        log.triage = assess([workout], logs, alert_reasons)[workout.pk].triage
         return Response(
             SavedPainLogSerializer(log).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
