@@ -51,6 +51,15 @@ def test_another_users_workout_is_a_404_on_every_verb(api, bobs_workout, index):
     assert list(Recovery.objects.values_list("workout_id", "evaluation_due_at")) == flags  # nor flagged due
 
 
+@pytest.mark.parametrize(
+    ("body", "content_type"), [("{not json", "application/json"), ("pain=9", "application/x-www-form-urlencoded")]
+)
+def test_a_malformed_log_put_on_another_users_workout_is_the_same_404(api, bobs_workout, body, content_type):
+    url = f"/api/v1/workouts/{bobs_workout.pk}/logs/{bobs_workout.performed_on.isoformat()}/"
+    assert api.put(url, body, content_type=content_type).status_code == 404
+    assert list(PainLog.objects.values_list("pain", flat=True)) == [3]
+
+
 def test_another_users_workouts_are_not_listed(api, bobs_workout):
     assert api.get("/api/v1/workouts/").json()["count"] == 0
 

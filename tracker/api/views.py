@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -92,7 +92,7 @@ class WorkoutLogView(APIView):
             today = user.local_today()
             if day > today:
                 raise ValidationError({"logged_on": [f"{day} is after your today ({today}, {user.timezone})."]})
-        except ValidationError:
+        except APIException:  # a body or a date refused (400), malformed JSON (400), a media type (415)
             if not owned_workouts(user).filter(pk=workout_id).exists():
                 raise Http404 from None  # another user's workout: not found, whatever the body
             raise
