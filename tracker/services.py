@@ -23,7 +23,7 @@ LOG_ALLOWED = Compiled(
 def save_log(owner, workout_id, logged_on, fields, reading=None):
     """Create or replace the log of (workout, day) and announce it, if `owner` has the workout and
     performed it on or before the day; return (log, created, the rows of `reading`), log None
-    where there was no such workout.
+    (and nothing written) where the owner has no such workout or performed it after the day.
 
     One upsert, decided by the database's unique (workout, logged_on) constraint, so
     concurrent or replayed PUTs of the same day land on one row. The row's id comes back:
