@@ -200,17 +200,11 @@ def _upsert_guarded_sql(model, unique, keep, vendor):
     a tenth of a millisecond. Its values are typed on PostgreSQL: a SELECT's parameters are not
     typed by the columns they go to, as a VALUES list's are."""
     fields = model._meta.concrete_fields
-    qn = connection.ops.quote_name
-    kept = {model._meta.get_field(name).column for name in keep}
-    columns = ", ".join(qn(f.column) for f in fields)
-    values = ", ".join(typed_placeholder(f) for f in fields)
-    replaced = ", ".join(f"{qn(f.column)} = EXCLUDED.{qn(f.column)}" for f in fields if f.column not in kept)
-    keys = ", ".join(qn(model._meta.get_field(name).column) for name in unique)
+    replaced = [f.name for f in fields if f.name not in keep]
     # "WHERE true" keeps SQLite from reading ON CONFLICT as the ON of a join.
-    return (
-        f"INSERT INTO {qn(model._meta.db_table)} ({columns}) SELECT {values} FROM guard WHERE true "
-        f"ON CONFLICT ({keys}) DO UPDATE SET {replaced} RETURNING {qn(model._meta.pk.column)} AS pk"
-    )
+    source = f"SELECT {', '.join(typed_placeholder(f) for f in fields)} FROM guard WHERE true"
+    upsert = _upsert_sql(model, fields, source, unique, replaced)
+    return f"{upsert} RETURNING {connection.ops.quote_name(model._meta.pk.column)} AS pk"
 
 
 def typed_placeholder(field):
